@@ -1,0 +1,207 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/formed-dev/formed/cache"
+	"github.com/formed-dev/formed/engine/config"
+	"github.com/formed-dev/formed/internal/suggest"
+)
+
+// Reasons a step will run, as shown by --dry-run and stored in run records.
+const (
+	ReasonNew           = "new"
+	ReasonArgs          = "arguments changed"
+	ReasonCode          = "code version changed"
+	ReasonUpstream      = "upstream changed"
+	ReasonForced        = "forced"
+	ReasonNotCacheable  = "not cacheable"
+	ReasonNondet        = "not deterministic"
+	ReasonNotInCache    = "not in cache"
+	ReasonPreviousError = "failed last time"
+)
+
+// PlanOptions select what a plan covers.
+type PlanOptions struct {
+	// Targets limits the plan to these steps and their dependencies; empty
+	// means every step.
+	Targets []string
+	// Force recomputes these steps even when cached.
+	Force []string
+	// RunID names the run; it is the nonce of non-deterministic steps.
+	RunID string
+}
+
+// Plan is what a run will do: every step in execution order with its key
+// and whether it is cached or will run, and why.
+type Plan struct {
+	Workflow *Workflow
+	RunID    string
+	Steps    []*PlanStep
+	byName   map[string]*PlanStep
+}
+
+// PlanStep is one step of a Plan.
+type PlanStep struct {
+	*Step
+	Key cache.Key
+	// Cacheable reports whether the result is stored.
+	Cacheable bool
+	// Cached reports whether the organizer holds the result.
+	Cached bool
+	// Run reports whether the step will execute; Reason says why.
+	Run    bool
+	Reason string
+	// Deps are the producers' names; DepKeys their keys.
+	Deps       []string
+	DepKeys    map[string]cache.Key
+	ArgsDigest string
+	// Target reports whether the step was asked for (or no targets were).
+	Target bool
+}
+
+// Step returns the plan step named name.
+func (p *Plan) Step(name string) (*PlanStep, bool) {
+	s, ok := p.byName[name]
+	return s, ok
+}
+
+// MakePlan fingerprints the workflow's steps and asks o which results it
+// holds. It reads only entry metadata, never result bodies.
+func MakePlan(ctx context.Context, w *Workflow, o cache.Organizer, opts PlanOptions) (*Plan, error) {
+	var errs config.Errors
+	for _, name := range append(append([]string(nil), opts.Targets...), opts.Force...) {
+		if _, ok := w.byName[name]; !ok {
+			e := w.Config.UnknownStep(name, "")
+			e.Path = ""
+			e.Msg = fmt.Sprintf("no step named %q in %s", name, w.Config.Path)
+			e.Hint = suggest.Hint(name, w.Config.StepNames())
+			errs = append(errs, e)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if opts.RunID == "" {
+		opts.RunID = cache.NewRunID(time.Now())
+	}
+	var want []string
+	if len(opts.Targets) > 0 {
+		want = opts.Targets
+	}
+	order := w.Graph.Order(want)
+	forced := make(map[string]bool, len(opts.Force))
+	for _, f := range opts.Force {
+		forced[f] = true
+	}
+	targets := make(map[string]bool, len(opts.Targets))
+	for _, t := range opts.Targets {
+		targets[t] = true
+	}
+	p := &Plan{Workflow: w, RunID: opts.RunID, Steps: make([]*PlanStep, 0, len(order)), byName: make(map[string]*PlanStep, len(order))}
+	keys := make(map[string]cache.Key, len(order))
+	var prev map[string]*cache.StepRecord
+	for _, name := range order {
+		s := w.byName[name]
+		key, err := stepKey(s, keys, opts.RunID)
+		if err != nil {
+			return nil, err
+		}
+		keys[name] = key
+		deps := w.Graph.Deps(name)
+		ps := &PlanStep{Step: s, Key: key, Cacheable: s.Def.Cacheable(), Deps: deps, Target: len(targets) == 0 || targets[name]}
+		if len(deps) > 0 {
+			ps.DepKeys = make(map[string]cache.Key, len(deps))
+			for _, d := range deps {
+				ps.DepKeys[d] = keys[d]
+			}
+		}
+		if ps.Cacheable {
+			_, err := o.Stat(ctx, key)
+			switch {
+			case err == nil:
+				ps.Cached = true
+			case errors.Is(err, cache.ErrNotFound), errors.Is(err, cache.ErrCorrupt):
+			default:
+				return nil, fmt.Errorf("step %s: look up %s: %w", name, key.Short(), err)
+			}
+		}
+		switch {
+		case forced[name]:
+			ps.Run, ps.Reason = true, ReasonForced
+		case !s.Def.Deterministic:
+			ps.Run, ps.Reason = true, ReasonNondet
+		case !ps.Cacheable:
+			ps.Run, ps.Reason = true, ReasonNotCacheable
+		case !ps.Cached:
+			ps.Run = true
+			if prev == nil {
+				prev = previousSteps(ctx, w, o)
+			}
+			ps.ArgsDigest = argsDigest(s)
+			ps.Reason = reasonAgainst(ps, prev[name])
+		}
+		p.Steps = append(p.Steps, ps)
+		p.byName[name] = ps
+	}
+	return p, nil
+}
+
+// reasonAgainst explains why ps is not cached, comparing with the step's
+// record in the previous run of the same config.
+func reasonAgainst(ps *PlanStep, prev *cache.StepRecord) string {
+	switch {
+	case prev == nil || prev.Type != ps.Def.Name:
+		return ReasonNew
+	case prev.CodeVersion != ps.CodeVersion:
+		return ReasonCode
+	case prev.ArgsDigest != "" && prev.ArgsDigest != ps.ArgsDigest:
+		return ReasonArgs
+	}
+	var changed []string
+	for d, k := range ps.DepKeys {
+		if pk, ok := prev.Deps[d]; !ok || pk != k {
+			changed = append(changed, d)
+		}
+	}
+	if len(changed) > 0 {
+		sort.Strings(changed)
+		return ReasonUpstream + " (" + strings.Join(changed, ", ") + ")"
+	}
+	if prev.Status == cache.StatusFailed || prev.Status == cache.StatusCanceled {
+		return ReasonPreviousError
+	}
+	return ReasonNotInCache
+}
+
+// previousSteps returns the step records of the newest earlier run of the
+// same config file, by step name.
+func previousSteps(ctx context.Context, w *Workflow, o cache.Organizer) map[string]*cache.StepRecord {
+	out := map[string]*cache.StepRecord{}
+	abs, _ := filepath.Abs(w.Config.Path)
+	runs, err := o.Runs(ctx)
+	if err != nil {
+		return out
+	}
+	for _, r := range runs {
+		if r.Config != abs {
+			continue
+		}
+		for i := range r.Steps {
+			sr := &r.Steps[i]
+			if _, seen := out[sr.Name]; !seen {
+				out[sr.Name] = sr
+			}
+		}
+		if len(out) >= len(w.Steps) {
+			break
+		}
+	}
+	return out
+}

@@ -1,0 +1,151 @@
+// Package engine turns a config into a workflow and runs it: it binds each
+// step's arguments to its registered Go function, builds the graph from
+// refs, fingerprints every step, and executes what the cache does not
+// already hold.
+//
+// The engine is a library as well as the heart of the formed command:
+//
+//	wf, err := engine.Load("config.jsonnet", config.Options{}, registry.Default)
+//	res, err := engine.Run(ctx, wf, engine.Options{Organizer: memory.New()})
+//	v, err := res.Value(ctx, "sum")
+package engine
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/formed-dev/formed/engine/args"
+	"github.com/formed-dev/formed/engine/config"
+	"github.com/formed-dev/formed/engine/graph"
+	"github.com/formed-dev/formed/formats"
+	"github.com/formed-dev/formed/internal/suggest"
+	"github.com/formed-dev/formed/registry"
+)
+
+// Workflow is a config bound to a registry: every step resolved, every
+// argument checked, the graph acyclic.
+type Workflow struct {
+	Config   *config.Config
+	Registry *registry.Registry
+	Graph    *graph.Graph
+	// Steps are in config order.
+	Steps  []*Step
+	byName map[string]*Step
+}
+
+// Step is one bound step of a workflow.
+type Step struct {
+	Name string
+	Spec *config.Step
+	Def  *registry.Step
+	Args *args.Bound
+	// Format stores the step's result.
+	Format formats.Format
+	// CodeVersion is the step's code version and CodeSource where it came
+	// from (option, generated, source, vcs).
+	CodeVersion, CodeSource string
+}
+
+// Step returns the step named name.
+func (w *Workflow) Step(name string) (*Step, bool) {
+	s, ok := w.byName[name]
+	return s, ok
+}
+
+// Load evaluates the config at path and binds it to reg. All problems come
+// back together as config.Errors.
+func Load(path string, opts config.Options, reg *registry.Registry) (*Workflow, error) {
+	cfg, err := config.Load(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	return New(cfg, reg)
+}
+
+// New binds an evaluated config to reg, checking step types, arguments,
+// ref targets, ref types and cycles, and reporting every problem at once.
+func New(cfg *config.Config, reg *registry.Registry) (*Workflow, error) {
+	w := &Workflow{Config: cfg, Registry: reg, Graph: &graph.Graph{}, byName: make(map[string]*Step, len(cfg.Steps))}
+	binder := &args.Binder{Registry: reg, Pos: func(p []string) config.Pos { return cfg.Pos(p...) }}
+	var errs config.Errors
+	var typeNames []string
+	for _, spec := range cfg.Steps {
+		w.Graph.Add(spec.Name)
+		def, ok := reg.Step(spec.Type)
+		if !ok {
+			if typeNames == nil {
+				for _, s := range reg.Steps() {
+					typeNames = append(typeNames, s.Name)
+				}
+			}
+			hint := suggest.Hint(spec.Type, typeNames)
+			if hint == "" {
+				hint = "'formed workflow steps' lists the registered steps"
+			}
+			errs = append(errs, &config.Error{Path: "steps." + spec.Name + ".type", Pos: cfg.Pos("steps", spec.Name, "type"),
+				Msg: fmt.Sprintf("unknown step type %q", spec.Type), Hint: hint})
+			continue
+		}
+		bound, berrs := binder.Bind(def.Args, spec.Args, []string{"steps", spec.Name})
+		errs = append(errs, berrs...)
+		f, err := formats.For(def.Format, def.Result)
+		if err != nil {
+			errs = append(errs, &config.Error{Path: "steps." + spec.Name, Pos: spec.Pos, Msg: err.Error(),
+				Hint: fmt.Sprintf("step type %s is registered at %s", def.Name, def.Site)})
+		}
+		version, source := codeVersion(def)
+		s := &Step{Name: spec.Name, Spec: spec, Def: def, Args: bound, Format: f, CodeVersion: version, CodeSource: source}
+		w.Steps = append(w.Steps, s)
+		w.byName[s.Name] = s
+	}
+	// Refs: targets must exist; each is an edge.
+	for _, s := range w.Steps {
+		for _, r := range s.Args.Refs {
+			if !w.Graph.Has(r.Step) {
+				e := cfg.UnknownStep(r.Step, r.At)
+				e.Msg = fmt.Sprintf("ref to unknown step %q", r.Step)
+				e.Pos = cfg.Pos(strings.Split(r.At, ".")...)
+				errs = append(errs, e)
+				continue
+			}
+			w.Graph.Connect(r.Step, s.Name)
+		}
+	}
+	for _, c := range w.Graph.Cycles() {
+		errs = append(errs, &config.Error{Path: "steps." + c[0], Pos: cfg.Pos("steps", c[0]),
+			Msg: "cycle: " + graph.CycleString(c), Hint: "a step cannot depend on its own result; break the cycle"})
+	}
+	// Ref types: the selected part of the producer's result must fit.
+	for _, s := range w.Steps {
+		for _, r := range s.Args.Refs {
+			p, ok := w.byName[r.Step]
+			if !ok {
+				continue
+			}
+			if _, err := args.Fit(p.Def.Result, r.Path, r.Want); err != nil {
+				hint := ""
+				if fe, ok := err.(*args.FieldError); ok {
+					hint = suggest.Hint(fe.Field, fe.Fields)
+					if hint == "" && len(fe.Fields) > 0 {
+						hint = "fields: " + strings.Join(fe.Fields, ", ")
+					}
+				}
+				errs = append(errs, &config.Error{Path: r.At, Pos: cfg.Pos(strings.Split(r.At, ".")...),
+					Msg: fmt.Sprintf("ref %s: %v", r, err), Hint: hint})
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return w, nil
+}
+
+// ResultType returns the Go type of step name's result.
+func (w *Workflow) ResultType(name string) reflect.Type {
+	if s, ok := w.byName[name]; ok {
+		return s.Def.Result
+	}
+	return nil
+}
