@@ -10,10 +10,11 @@ import (
 // stepKey fingerprints one step: blake3 over the canonical encoding of its
 // type, code version, format name and version, and canonical arguments
 // with each ref replaced by the producer's key and the selected path. A
-// non-deterministic step also hashes nonce, fresh each run. The config's
+// non-deterministic step also hashes nonce, fresh each run; a step whose
+// arguments are a registry.Stamper hashes their stamp. The config's
 // name for the step is left out, so renaming a step keeps its cache.
 // docs/caching.md describes the encoding.
-func stepKey(s *Step, keys map[string]cache.Key, nonce string) (cache.Key, error) {
+func stepKey(s *Step, keys map[string]cache.Key, nonce, stamp string) (cache.Key, error) {
 	e := cache.NewEncoder()
 	e.String(s.Def.Name)
 	e.String(s.CodeVersion)
@@ -21,6 +22,9 @@ func stepKey(s *Step, keys map[string]cache.Key, nonce string) (cache.Key, error
 	e.String(s.Format.Version())
 	if err := e.Value(withKeys(s.Args.Canon, keys)); err != nil {
 		return cache.Key{}, fmt.Errorf("step %s: %w", s.Name, err)
+	}
+	if stamp != "" {
+		e.String(stamp)
 	}
 	if !s.Def.Deterministic {
 		e.String(nonce)

@@ -5,13 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/formed-dev/formed/cache"
+	"github.com/formed-dev/formed/engine/args"
 	"github.com/formed-dev/formed/engine/config"
 	"github.com/formed-dev/formed/internal/suggest"
+	"github.com/formed-dev/formed/registry"
 )
 
 // Reasons a step will run, as shown by --dry-run and stored in run records.
@@ -109,7 +112,11 @@ func MakePlan(ctx context.Context, w *Workflow, o cache.Organizer, opts PlanOpti
 	var prev map[string]*cache.StepRecord
 	for _, name := range order {
 		s := w.byName[name]
-		key, err := stepKey(s, keys, opts.RunID)
+		stamp, err := stampOf(ctx, w, s)
+		if err != nil {
+			return nil, err
+		}
+		key, err := stepKey(s, keys, opts.RunID, stamp)
 		if err != nil {
 			return nil, err
 		}
@@ -205,3 +212,25 @@ func previousSteps(ctx context.Context, w *Workflow, o cache.Organizer) map[stri
 	}
 	return out
 }
+
+// stampOf returns the stamp of a step whose arguments implement
+// registry.Stamper, or "".
+func stampOf(ctx context.Context, w *Workflow, s *Step) (string, error) {
+	if !s.Def.Args.Implements(stamperType) {
+		return "", nil
+	}
+	in, err := args.Decode(w.Registry, s.Def.Args, s.Args.Full, func(r *args.Ref) (any, error) {
+		return nil, fmt.Errorf("ref %s in a stamped step", r)
+	})
+	if err != nil {
+		return "", &StepError{Step: s.Name, Err: fmt.Errorf("decode arguments: %w", err)}
+	}
+	stamp, err := in.(registry.Stamper).Stamp(ctx)
+	if err != nil {
+		return "", &config.Error{Path: "steps." + s.Name, Pos: s.Spec.Pos, Msg: fmt.Sprintf("stamp of its inputs: %v", err),
+			Hint: "the step reads inputs outside its arguments; fix the arguments or the inputs"}
+	}
+	return stamp, nil
+}
+
+var stamperType = reflect.TypeFor[registry.Stamper]()

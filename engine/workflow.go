@@ -99,6 +99,13 @@ func New(cfg *config.Config, reg *registry.Registry) (*Workflow, error) {
 		w.Steps = append(w.Steps, s)
 		w.byName[s.Name] = s
 	}
+	for _, s := range w.Steps {
+		if s.Def.Args.Implements(stamperType) && len(s.Args.Refs) > 0 {
+			errs = append(errs, &config.Error{Path: s.Args.Refs[0].At, Pos: cfg.Pos(strings.Split(s.Args.Refs[0].At, ".")...),
+				Msg:  fmt.Sprintf("step type %s stamps its inputs when planning, so its arguments cannot contain refs", s.Def.Name),
+				Hint: "write the value literally"})
+		}
+	}
 	// Refs: targets must exist; each is an edge.
 	for _, s := range w.Steps {
 		for _, r := range s.Args.Refs {

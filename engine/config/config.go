@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
 	jsonnet "github.com/google/go-jsonnet"
 	"github.com/google/go-jsonnet/ast"
@@ -30,6 +31,10 @@ type Options struct {
 	// ExtStr and ExtCode are Jsonnet external variables (std.extVar).
 	ExtStr  map[string]string
 	ExtCode map[string]string
+	// TLAStr and TLACode are top-level arguments, passed when the config
+	// is a function: function(tokenizer='whitespace') { steps: ... }.
+	TLAStr  map[string]string
+	TLACode map[string]string
 	// JPath lists library directories searched by import.
 	JPath []string
 	// Overrides is a Jsonnet snippet evaluating to an object whose keys are
@@ -98,6 +103,12 @@ func Load(path string, opts Options) (*Config, error) {
 	for k, v := range opts.ExtCode {
 		vm.ExtCode(k, v)
 	}
+	for k, v := range opts.TLAStr {
+		vm.TLAVar(k, v)
+	}
+	for k, v := range opts.TLACode {
+		vm.TLACode(k, v)
+	}
 	node, _, err := vm.ImportAST("", abs)
 	if err != nil {
 		return nil, Errors{jsonnetError(err, path)}
@@ -141,6 +152,12 @@ func jsonnetError(err error, path string) *Error {
 	var rt jsonnet.RuntimeError
 	if errors.As(err, &rt) {
 		e := &Error{Msg: "jsonnet: " + rt.Msg, Err: err}
+		if name, ok := strings.CutPrefix(rt.Msg, "Undefined external variable: "); ok {
+			e.Hint = fmt.Sprintf("pass --ext-str %s=VALUE, or set it under ext_str in formed.yml", name)
+		}
+		if name, ok := strings.CutPrefix(rt.Msg, "Missing argument: "); ok {
+			e.Hint = fmt.Sprintf("pass --tla-str %s=VALUE", name)
+		}
 		for _, f := range rt.StackTrace {
 			if p := posOf(f.Loc); p.IsValid() {
 				e.Pos = p
