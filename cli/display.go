@@ -27,7 +27,6 @@ type display struct {
 	counts   map[string]int
 	stop     chan struct{}
 	ticker   *time.Ticker
-	shownRun bool
 }
 
 func newDisplay(w io.Writer, tty, color bool, plan *engine.Plan) *display {

@@ -13,7 +13,9 @@ import (
 	"github.com/formed-dev/formed/cache"
 	"github.com/formed-dev/formed/engine"
 	"github.com/formed-dev/formed/engine/config"
+	"github.com/formed-dev/formed/organizers/filesystem"
 	"github.com/formed-dev/formed/organizers/memory"
+	"github.com/formed-dev/formed/organizers/sqlite"
 )
 
 // DefaultDir is the filesystem organizer's directory in the project.
@@ -134,6 +136,21 @@ func (s *session) organizer() (cache.Organizer, error) {
 // directory.
 var organizers = map[string]func(path, dir string) (cache.Organizer, error){
 	"memory": func(string, string) (cache.Organizer, error) { return memory.New(), nil },
+	"filesystem": func(path, dir string) (cache.Organizer, error) {
+		if path == "" {
+			path = filepath.Join(dir, DefaultDir)
+		}
+		return filesystem.Open(path)
+	},
+	"sqlite": func(path, dir string) (cache.Organizer, error) {
+		if path == "" {
+			path = filepath.Join(dir, DefaultDir, "formed.db")
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, err
+		}
+		return sqlite.Open(path)
+	},
 }
 
 func (s *session) logLevel(c *ucli.Context) (slog.Level, error) {

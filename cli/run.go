@@ -87,9 +87,9 @@ func errorsOf(es []*engine.StepError) []error {
 }
 
 func (a *App) printPlan(c *ucli.Context, plan *engine.Plan, explain bool) error {
-	w := 0
+	w, tw := 0, 0
 	for _, s := range plan.Steps {
-		w = max(w, len(s.Name))
+		w, tw = max(w, len(s.Name)), max(tw, len(s.Def.Name))
 	}
 	run := 0
 	for _, s := range plan.Steps {
@@ -98,7 +98,7 @@ func (a *App) printPlan(c *ucli.Context, plan *engine.Plan, explain bool) error 
 			status = "will run: " + s.Reason
 			run++
 		}
-		line := fmt.Sprintf("  %-*s  %-12s  %s  %s", w, s.Name, s.Def.Name, s.Key.Short(), status)
+		line := fmt.Sprintf("  %-*s  %-*s  %s  %s", w, s.Name, tw, s.Def.Name, s.Key.Short(), status)
 		if explain {
 			line += fmt.Sprintf("  [code %s]", codeSource(s.Step))
 		}
