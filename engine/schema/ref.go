@@ -1,0 +1,126 @@
+package schema
+
+import (
+	"slices"
+	"strings"
+)
+
+// addRefs lets every argument at any depth be a ref object instead: each
+// property, array item and map value schema v becomes
+// {anyOf: [v, {$ref: ref}]}, with v's description and default moved up
+// so that hovers and completions still see them. Interface-typed
+// arguments are left alone: their union already has a ref branch.
+func (g *generator) addRefs() {
+	for _, def := range g.defs {
+		if n, ok := def.(node); ok {
+			g.wrapChildren(n)
+		}
+	}
+	for t, n := range g.structs {
+		if _, named := g.names[t]; !named {
+			g.wrapChildren(n)
+		}
+	}
+}
+
+// wrapChildren wraps the schemas of n's properties, items and values. A
+// property with a default is optional, whatever its tags say.
+func (g *generator) wrapChildren(n node) {
+	if props, ok := n["properties"].(node); ok {
+		for name, p := range props {
+			pn, ok := p.(node)
+			if !ok {
+				continue
+			}
+			if _, ok := pn["default"]; ok {
+				setOptional(n, name)
+			}
+			props[name] = g.wrap(pn)
+		}
+	}
+	if items, ok := n["items"].(node); ok {
+		n["items"] = g.wrap(items)
+	}
+	if ap, ok := n["additionalProperties"].(node); ok {
+		n["additionalProperties"] = g.wrap(ap)
+	}
+	if pp, ok := n["patternProperties"].(node); ok {
+		for k, p := range pp {
+			if pn, ok := p.(node); ok {
+				pp[k] = g.wrap(pn)
+			}
+		}
+	}
+}
+
+// annotations are moved from a wrapped schema to its wrapper.
+var annotations = []string{"title", "description", "default", "examples", "deprecated"}
+
+func (g *generator) wrap(v node) node {
+	if ref, ok := v["$ref"].(string); ok && g.isIfaceRef(ref) {
+		return v
+	}
+	if _, ok := v["$ref"]; !ok {
+		g.wrapChildren(v) // inline: an anonymous struct, a slice, a map
+	}
+	w := node{}
+	for _, k := range annotations {
+		if x, ok := v[k]; ok {
+			w[k] = x
+			delete(v, k)
+		}
+	}
+	w["anyOf"] = []any{v, node{"$ref": defRef("ref")}}
+	return w
+}
+
+func (g *generator) isIfaceRef(ref string) bool {
+	for t := range g.ifaces {
+		if ref == defRef(g.names[t]) {
+			return true
+		}
+	}
+	return false
+}
+
+// setOptional removes name from n's required list.
+func setOptional(n node, name string) {
+	req, _ := n["required"].([]any)
+	req = slices.DeleteFunc(slices.Clone(req), func(x any) bool { return x == name })
+	if len(req) == 0 {
+		delete(n, "required")
+	} else {
+		n["required"] = req
+	}
+}
+
+// reachable returns the $defs that root refers to, directly or not.
+func (g *generator) reachable(root node) node {
+	out := node{}
+	var visit func(v any)
+	visit = func(v any) {
+		switch v := v.(type) {
+		case node:
+			if ref, ok := v["$ref"].(string); ok {
+				if name, ok := strings.CutPrefix(ref, "#/$defs/"); ok {
+					name = strings.NewReplacer("~1", "/", "~0", "~").Replace(name)
+					if _, done := out[name]; !done {
+						if def, ok := g.defs[name]; ok {
+							out[name] = def
+							visit(def)
+						}
+					}
+				}
+			}
+			for _, x := range v {
+				visit(x)
+			}
+		case []any:
+			for _, x := range v {
+				visit(x)
+			}
+		}
+	}
+	visit(root)
+	return out
+}
