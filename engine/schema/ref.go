@@ -7,9 +7,11 @@ import (
 
 // addRefs lets every argument at any depth be a ref object instead: each
 // property, array item and map value schema v becomes
-// {anyOf: [v, {$ref: ref}]}, with v's description and default moved up
-// so that hovers and completions still see them. Interface-typed
-// arguments are left alone: their union already has a ref branch.
+// {anyOf: [v, {$ref: ref}]}, or for a struct
+// {type: object, if: {required: [ref]}, then: {$ref: ref}, else: v},
+// with v's description and default moved up so that hovers and
+// completions still see them. Interface-typed arguments are left alone:
+// their union already has a ref branch.
 func (g *generator) addRefs() {
 	for _, def := range g.defs {
 		if n, ok := def.(node); ok {
@@ -70,8 +72,42 @@ func (g *generator) wrap(v node) node {
 			delete(v, k)
 		}
 	}
+	if props, ok := g.structProps(v); ok {
+		// A struct: choose the branch by the ref key, so that completion
+		// inside the object offers the struct's fields and not also type
+		// and ref, as anyOf would (vscode-json-languageservice merges the
+		// completions of equally failing alternatives).
+		cond := node{"required": []any{"ref"}}
+		if _, clash := props["ref"]; clash {
+			cond = node{"required": []any{"type", "ref"}, "properties": node{"type": node{"const": "ref"}}}
+		}
+		w["type"] = "object"
+		w["if"] = cond
+		w["then"] = node{"$ref": defRef("ref")}
+		w["else"] = v
+		return w
+	}
 	w["anyOf"] = []any{v, node{"$ref": defRef("ref")}}
 	return w
+}
+
+// structProps returns the properties of v, or of the definition v refers
+// to, when v is the schema of a struct.
+func (g *generator) structProps(v node) (node, bool) {
+	if ref, ok := v["$ref"].(string); ok {
+		name, _ := strings.CutPrefix(ref, "#/$defs/")
+		def, ok := g.defs[unescape(name)].(node)
+		if !ok {
+			return nil, false
+		}
+		v = def
+	}
+	props, ok := v["properties"].(node)
+	return props, ok
+}
+
+func unescape(name string) string {
+	return strings.NewReplacer("~1", "/", "~0", "~").Replace(name)
 }
 
 func (g *generator) isIfaceRef(ref string) bool {
@@ -103,7 +139,7 @@ func (g *generator) reachable(root node) node {
 		case node:
 			if ref, ok := v["$ref"].(string); ok {
 				if name, ok := strings.CutPrefix(ref, "#/$defs/"); ok {
-					name = strings.NewReplacer("~1", "/", "~0", "~").Replace(name)
+					name = unescape(name)
 					if _, done := out[name]; !done {
 						if def, ok := g.defs[name]; ok {
 							out[name] = def
