@@ -54,7 +54,9 @@ func TestEditor(t *testing.T) {
 		"arg":         {step(`"type": "train", "ep|ochs": 3`), "Epochs is the number of passes over the data."},
 		"nested_arg":  {step(`"type": "train", "data": {"pa|th": "p"}`), "Path is where the data set lives."},
 		"impl_arg":    {step(`"type": "train", "optimizer": {"type": "sgd", "mo|mentum": 0.5}`), "Momentum damps oscillations."},
-		"step_type":   {step(`"ty|pe": "add"`), "The registered step to run."},
+		"step_type":   {step(`"ty|pe": "add"`), "add returns the sum of two integers."},
+		"type_value":  {step(`"type": "tr|ain"`), "train fits a model to data."},
+		"impl_value":  {step(`"type": "train", "optimizer": {"type": "a|dam"}`), "adam is the Adam optimizer."},
 		"no_json_tag": {step(`"type": "train", "Se|ed": 1`), "Seed seeds the random number generator; it has no json tag."},
 	}
 
@@ -116,5 +118,41 @@ func TestEditor(t *testing.T) {
 				t.Errorf("diagnostics for %s\ngot  %q\nwant [%q]", src, msgs, want)
 			}
 		})
+	}
+}
+
+// TestEditorStepNames checks that with Options.StepNames the editor
+// completes ref values with the config's step names and flags others.
+func TestEditorStepNames(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs node")
+	}
+	data, err := schema.Generate(testRegistry(), schema.Options{StepNames: []string{"load", "sum"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemaPath := filepath.Join(t.TempDir(), "schema.json")
+	if err := os.WriteFile(schemaPath, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ed := editortest.Setup(t, schemaPath)
+	const prefix = `{"steps": {"load": {"type": "data/load", "url": "u"}, "sum": {"type": "add", "a": 1, "b": {"type": "ref", "ref": `
+	got := ed.Run(t,
+		editortest.Query{ID: "complete", Op: "complete", Text: prefix + `|}}}}`},
+		editortest.Query{ID: "good", Op: "validate", Text: prefix + `"load.rows"}}}}`},
+		editortest.Query{ID: "bad", Op: "validate", Text: prefix + `"lod"}}}}`},
+	)
+	if g, want := got["complete"].Completions, []string{`"load"`, `"sum"`}; !slices.Equal(g, want) {
+		t.Errorf("ref completions: got %q, want %q", g, want)
+	}
+	if d := got["good"].Diagnostics; len(d) != 0 {
+		t.Errorf("ref to load.rows: got diagnostics %v, want none", d)
+	}
+	var msgs []string
+	for _, d := range got["bad"].Diagnostics {
+		msgs = append(msgs, d.Message)
+	}
+	if want := []string{"ref must name a step of this config (load, sum), optionally followed by .field"}; !slices.Equal(msgs, want) {
+		t.Errorf("ref to lod: got %q, want %q", msgs, want)
 	}
 }

@@ -96,7 +96,9 @@ func (g *generator) root(opts Options) (node, error) {
 			"description": "The registered step to run.",
 			"enum":        names,
 		}},
-		"allOf": branches,
+	}
+	if len(branches) > 0 {
+		g.defs["step"].(node)["allOf"] = branches
 	}
 	for _, iface := range g.ifaceOrder() {
 		g.defs[g.names[iface]] = g.ifaceNode(iface)
@@ -124,6 +126,12 @@ func (g *generator) root(opts Options) (node, error) {
 	}
 	root["$defs"] = g.reachable(root)
 	return root, nil
+}
+
+// description returns n's description, or "".
+func description(n node) string {
+	d, _ := n["description"].(string)
+	return d
 }
 
 // branch returns the if/then pair that applies the schema at def when the
@@ -168,7 +176,7 @@ func refNode(stepNames []string) node {
 		"required":             []any{"type", "ref"},
 		"additionalProperties": false,
 		"properties": node{
-			"type": node{"const": "ref"},
+			"type": node{"const": "ref", "description": "A ref stands for the result of another step, or a part of it."},
 			"ref":  ref,
 		},
 	}

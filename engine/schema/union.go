@@ -11,18 +11,18 @@ import (
 // stepNode is the schema of one step: its argument struct's schema with
 // the type discriminator added.
 func (g *generator) stepNode(s *registry.Step) node {
-	n := g.discriminated(s.Args, s.Name, "The registered step to run.")
+	n := g.discriminated(s.Args, s.Name)
 	if s.Description != "" {
 		n["description"] = s.Description
 	}
+	describeType(n)
 	return n
 }
 
 // ifaceNode is the schema of an interface-typed argument: one of its
 // implementations or a ref, chosen by type.
 func (g *generator) ifaceNode(iface reflect.Type) node {
-	var names []any
-	var branches []any
+	var names, branches []any
 	for _, im := range g.r.Impls(iface) {
 		def := g.names[iface] + ":" + im.Name
 		g.defs[def] = g.implNode(im)
@@ -50,10 +50,11 @@ func (g *generator) ifaceNode(iface reflect.Type) node {
 // the type discriminator added and the prototype's non-zero field values
 // as defaults.
 func (g *generator) implNode(im *registry.Impl) node {
-	n := g.discriminated(im.Struct(), im.Name, "The implementation to use.")
+	n := g.discriminated(im.Struct(), im.Name)
 	if im.Description != "" {
 		n["description"] = im.Description
 	}
+	describeType(n)
 	props := n["properties"].(node)
 	proto := reflect.ValueOf(im.Proto)
 	if proto.Kind() == reflect.Pointer {
@@ -86,16 +87,24 @@ func (g *generator) implNode(im *registry.Impl) node {
 	return n
 }
 
+// describeType documents n's type property with n's description, which
+// editors show when hovering the type value.
+func describeType(n node) {
+	if d := description(n); d != "" {
+		n["properties"].(node)["type"].(node)["description"] = d
+	}
+}
+
 // discriminated returns a copy of the schema of struct t with a type
 // property whose value must be name.
-func (g *generator) discriminated(t reflect.Type, name, typeDoc string) node {
+func (g *generator) discriminated(t reflect.Type, name string) node {
 	n := clone(g.structs[t]).(node)
 	props, _ := n["properties"].(node)
 	if props == nil {
 		props = node{}
 		n["properties"] = props
 	}
-	props["type"] = node{"description": typeDoc, "const": name}
+	props["type"] = node{"const": name}
 	req, _ := n["required"].([]any)
 	n["required"] = append([]any{"type"}, slices.DeleteFunc(req, func(x any) bool { return x == "type" })...)
 	n["type"] = "object"
