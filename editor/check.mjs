@@ -5,16 +5,21 @@
 // Two modes:
 //
 //   node check.mjs REQUEST.json
-//     REQUEST is {"schema": PATH, "queries": [QUERY...]} where a QUERY is
+//     REQUEST is {"schema": PATH, "ignoreSchemaKey": BOOL, "queries": [QUERY...]}
+//     where a QUERY is
 //       {"id": ID, "op": "validate" | "complete" | "hover",
 //        "file": PATH  or  "text": JSON, "marker": "|"}
 //     For complete and hover, the first occurrence of marker (default "|")
 //     in the text is the cursor and is removed. Prints one JSON object:
 //       {"results": {ID: {"diagnostics": [{"message", "line", "character",
 //         "severity"}], "completions": [LABEL...], "hover": TEXT}}}
+//     A document's "$schema" key, resolved against its path, takes
+//     precedence over SCHEMA as in VS Code, except in validation when
+//     ignoreSchemaKey is true.
 //
 //   node check.mjs --schema SCHEMA.json CONFIG.json...
-//     Validates each config against the schema, prints each problem as
+//     Validates each config against the schema, whatever its "$schema"
+//     key says, prints each problem as
 //     FILE:LINE:COL: MESSAGE, and exits 1 if there was any.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -50,9 +55,11 @@ function documentFor(q, i) {
   return { doc: TextDocument.create(uri, 'json', 1, text), offset };
 }
 
-async function validate(ls, doc) {
+// validate returns the problems in doc. With schema (an object), a
+// "$schema" key in doc is ignored.
+async function validate(ls, doc, schema) {
   const json = ls.parseJSONDocument(doc);
-  const diags = await ls.doValidation(doc, json, { schemaValidation: 'error', trailingCommas: 'error' });
+  const diags = await ls.doValidation(doc, json, { schemaValidation: 'error', trailingCommas: 'error' }, schema);
   return diags.map((d) => ({
     message: d.message,
     line: d.range.start.line + 1,
@@ -69,6 +76,7 @@ function hoverText(h) {
 
 async function run(request) {
   const ls = service(request.schema);
+  const schemaObject = JSON.parse(readFileSync(request.schema, 'utf8'));
   const results = {};
   for (const [i, q] of request.queries.entries()) {
     const { doc, offset } = documentFor(q, i);
@@ -76,7 +84,7 @@ async function run(request) {
     const r = {};
     switch (q.op) {
       case 'validate':
-        r.diagnostics = await validate(ls, doc);
+        r.diagnostics = await validate(ls, doc, request.ignoreSchemaKey ? schemaObject : undefined);
         break;
       case 'complete': {
         const list = await ls.doComplete(doc, doc.positionAt(offset), json);
@@ -98,10 +106,11 @@ async function main(argv) {
   if (argv[0] === '--schema') {
     const [, schema, ...files] = argv;
     const ls = service(schema);
+    const schemaObject = JSON.parse(readFileSync(schema, 'utf8'));
     let bad = 0;
     for (const [i, file] of files.entries()) {
       const { doc } = documentFor({ op: 'validate', file }, i);
-      for (const d of await validate(ls, doc)) {
+      for (const d of await validate(ls, doc, schemaObject)) {
         console.log(`${file}:${d.line}:${d.character}: ${d.message}`);
         bad++;
       }

@@ -1,6 +1,7 @@
 package schema_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -83,6 +84,16 @@ func TestEditor(t *testing.T) {
 	}
 	got := ed.Run(t, queries...)
 
+	// As the lead's test over examples/*/*.jsonnet would: valid configs
+	// whose "$schema" points elsewhere, checked against this schema.
+	ed.Validate(t, configFiles(t, "valid")...)
+	ed.ValidateJSON(t, map[string][]byte{"examples/add": []byte(`{"steps": {"s": {"type": "add", "a": 1, "b": 2}}}`)})
+	rec := &recorder{TB: t}
+	ed.ValidateJSON(rec, map[string][]byte{"examples/bad": []byte(`{"steps": {"s": {"type": "add", "a": 1}}}`)})
+	if len(rec.errs) != 1 || !strings.Contains(rec.errs[0], `Missing property "b".`) {
+		t.Errorf("ValidateJSON(a config missing b) reported %q, want one error about b", rec.errs)
+	}
+
 	for id, c := range complete {
 		t.Run("complete/"+id, func(t *testing.T) {
 			if g := got["complete/"+id].Completions; !slices.Equal(g, c.want) {
@@ -155,4 +166,14 @@ func TestEditorStepNames(t *testing.T) {
 	if want := []string{"ref must name a step of this config (load, sum), optionally followed by .field"}; !slices.Equal(msgs, want) {
 		t.Errorf("ref to lod: got %q, want %q", msgs, want)
 	}
+}
+
+// recorder keeps the errors reported to it.
+type recorder struct {
+	testing.TB
+	errs []string
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
 }

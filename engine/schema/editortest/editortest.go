@@ -16,6 +16,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -124,10 +126,16 @@ func editorDir() (string, error) {
 	}
 }
 
-// Run answers queries, keyed by Query.ID.
+// Run answers queries, keyed by Query.ID. As in VS Code, a document's
+// "$schema" key, resolved against its file, takes precedence over Schema.
 func (e *Editor) Run(t testing.TB, queries ...Query) map[string]Result {
 	t.Helper()
-	req, err := json.Marshal(map[string]any{"schema": e.Schema, "queries": queries})
+	return e.run(t, false, queries)
+}
+
+func (e *Editor) run(t testing.TB, ignoreSchemaKey bool, queries []Query) map[string]Result {
+	t.Helper()
+	req, err := json.Marshal(map[string]any{"schema": e.Schema, "ignoreSchemaKey": ignoreSchemaKey, "queries": queries})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,17 +160,39 @@ func (e *Editor) Run(t testing.TB, queries ...Query) map[string]Result {
 }
 
 // Validate reports an error for every diagnostic the editor shows for
-// each of files, such as configs evaluated from examples/*/*.jsonnet.
+// each of files, validated against Schema whatever their "$schema" key
+// says.
 func (e *Editor) Validate(t testing.TB, files ...string) {
 	t.Helper()
 	queries := make([]Query, len(files))
 	for i, f := range files {
 		queries[i] = Query{ID: f, Op: "validate", File: f}
 	}
-	results := e.Run(t, queries...)
+	results := e.run(t, true, queries)
 	for _, f := range files {
 		for _, d := range results[f].Diagnostics {
 			t.Errorf("%s:%s", f, d)
 		}
 	}
+}
+
+// ValidateJSON is Validate for documents in memory, such as configs
+// evaluated from examples/*/*.jsonnet, keyed by a name used in messages
+// and as the file name.
+func (e *Editor) ValidateJSON(t testing.TB, docs map[string][]byte) {
+	t.Helper()
+	dir := t.TempDir()
+	names := make([]string, 0, len(docs))
+	for name := range docs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	files := make([]string, len(names))
+	for i, name := range names {
+		files[i] = filepath.Join(dir, fmt.Sprintf("%03d-%s.json", i, strings.NewReplacer("/", "_", string(filepath.Separator), "_").Replace(name)))
+		if err := os.WriteFile(files[i], docs[name], 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Validate(t, files...)
 }
