@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,4 +136,17 @@ func keys(m map[string]any) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+type funcArgs struct {
+	Callback func() `json:"callback"`
+}
+
+func TestGenerateUnsupportedType(t *testing.T) {
+	r := registry.New()
+	registry.Add(r, "cb", func(context.Context, funcArgs) (int, error) { return 0, nil })
+	_, err := schema.Generate(r, schema.Options{})
+	if err == nil || !strings.Contains(err.Error(), `step "cb"`) || !strings.Contains(err.Error(), "func()") {
+		t.Errorf("Generate(step with a func argument) error = %v, want one naming the step and the type", err)
+	}
 }

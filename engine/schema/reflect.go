@@ -137,10 +137,16 @@ func (g *generator) reflector() *jsonschema.Reflector {
 }
 
 // reflect adds the schema of struct type t and the types it refers to.
-func (g *generator) reflect(t reflect.Type) error {
+func (g *generator) reflect(t reflect.Type) (err error) {
 	if _, ok := g.structs[t]; ok {
 		return nil
 	}
+	defer func() {
+		// invopop panics on types JSON cannot hold: chan, func, complex.
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%s: %v", t, p)
+		}
+	}()
 	s := g.reflector().ReflectFromType(t)
 	data, err := json.Marshal(s)
 	if err != nil {
