@@ -3,6 +3,8 @@ package schema
 import (
 	"slices"
 	"strings"
+
+	"github.com/formed-dev/formed/registry"
 )
 
 // addRefs lets every argument at any depth be a ref object instead: each
@@ -59,8 +61,17 @@ func (g *generator) wrapChildren(n node) {
 var annotations = []string{"title", "description", "default", "examples", "deprecated"}
 
 func (g *generator) wrap(v node) node {
-	if ref, ok := v["$ref"].(string); ok && g.isIfaceRef(ref) {
-		return v
+	if ref, ok := v["$ref"].(string); ok {
+		if _, ok := v["description"]; !ok {
+			// An undocumented field takes its type's doc; see
+			// commentDescriptions.
+			if d := g.typeDoc(ref); d != "" {
+				v["description"] = d
+			}
+		}
+		if g.isIfaceRef(ref) {
+			return v
+		}
 	}
 	if _, ok := v["$ref"]; !ok {
 		g.wrapChildren(v) // inline: an anonymous struct, a slice, a map
@@ -108,6 +119,36 @@ func (g *generator) structProps(v node) (node, bool) {
 
 func unescape(name string) string {
 	return strings.NewReplacer("~1", "/", "~0", "~").Replace(name)
+}
+
+// typeDoc returns the doc comment of the Go type whose definition ref
+// points to.
+func (g *generator) typeDoc(ref string) string {
+	for t, name := range g.names {
+		if ref == defRef(name) {
+			return registry.Doc(t.PkgPath() + "." + t.Name())
+		}
+	}
+	return ""
+}
+
+// commentDescriptions turns the descriptions of type definitions into
+// $comments. VS Code's JSON engine merges a $ref's target over the $ref's
+// siblings, so a definition's description would hide the description of
+// every field of that type in hovers: a field of type Data would show
+// "Data locates a data set." instead of its own doc. Steps keep theirs:
+// no field describes them.
+func (g *generator) commentDescriptions() {
+	for name, def := range g.defs {
+		n, ok := def.(node)
+		if !ok || name == "step" || strings.HasPrefix(name, "step:") {
+			continue
+		}
+		if d, ok := n["description"]; ok {
+			n["$comment"] = d
+			delete(n, "description")
+		}
+	}
 }
 
 func (g *generator) isIfaceRef(ref string) bool {

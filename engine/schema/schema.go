@@ -124,6 +124,7 @@ func (g *generator) root(opts Options) (node, error) {
 			},
 		},
 	}
+	g.commentDescriptions()
 	root["$defs"] = g.reachable(root)
 	return root, nil
 }
