@@ -20,5 +20,9 @@
 //	jsonschema:"enum=a,enum=b"  allowed values; also minimum=, maximum=, exclusiveMinimum=, ...
 //	formed:"ignore"             leave the argument out of the fingerprint (device, verbosity)
 //
+// Doc comments of argument and implementation types reach the JSON Schema
+// through RegisterDocs, which files written by `formed generate` call from
+// init, so a binary built without its source tree still documents them.
+//
 // The package uses only the standard library.
 package registry
