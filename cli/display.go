@@ -20,13 +20,13 @@ type display struct {
 	color bool
 	width int // of step names, for alignment
 
-	mu       sync.Mutex
-	running  string
-	started  time.Time
-	total    int
-	counts   map[string]int
-	stop     chan struct{}
-	ticker   *time.Ticker
+	mu      sync.Mutex
+	running string
+	started time.Time
+	total   int
+	counts  map[string]int
+	stop    chan struct{}
+	ticker  *time.Ticker
 }
 
 func newDisplay(w io.Writer, tty, color bool, plan *engine.Plan) *display {
