@@ -527,10 +527,11 @@ func (u *unit) references() []ref {
 // hash returns the code version of root: blake3 over root's key, the
 // encodings of every declaration of the module that root reaches, and the
 // versions of the other modules whose packages they use. It also returns
-// the directories of the packages it read.
-func (a *analyzer) hash(root *unit) (string, map[*pkg]bool, error) {
+// the import paths of the packages whose declarations or module version
+// went in, for the stamp.
+func (a *analyzer) hash(root *unit) (string, map[string]bool, error) {
 	seen := map[*unit]bool{}
-	pkgs := map[*pkg]bool{}
+	pkgs := map[string]bool{}
 	deps := map[string]bool{}
 	queue := []*unit{root}
 	add := func(u *unit) {
@@ -543,7 +544,7 @@ func (a *analyzer) hash(root *unit) (string, map[*pkg]bool, error) {
 	for len(queue) > 0 {
 		u := queue[0]
 		queue = queue[1:]
-		pkgs[u.pkg] = true
+		pkgs[u.pkg.path] = true
 		add(u.enclosing)
 		if u.typeName != "" {
 			for _, m := range u.pkg.methods[u.typeName] {
@@ -559,6 +560,7 @@ func (a *analyzer) hash(root *unit) (string, map[*pkg]bool, error) {
 			if !mod.owns(r.pkgPath) {
 				if d := mod.dep(r.pkgPath); d != "" {
 					deps[d] = true
+					pkgs[r.pkgPath] = true
 				}
 				continue
 			}

@@ -82,9 +82,7 @@ func generate(a *analyzer, dir string) (map[string]string, string, *pkg, error) 
 		}
 		versions[key] = h
 		for q := range pkgs {
-			if q.mod == p.mod {
-				visited[q.path] = true
-			}
+			visited[q] = true
 		}
 	}
 	paths := make([]string, 0, len(visited))
@@ -158,26 +156,26 @@ func isStepShape(ft *ast.FuncType) bool {
 	return ok && id.Name == "error"
 }
 
-// stamp hashes go.mod and the source files of the packages paths of mod,
-// which it owns. The stamp is the hash followed by the sorted paths, so
-// that run time can hash the same files again.
+// stamp hashes the source files of those packages paths that mod owns and
+// the required module versions of the others. The stamp is the hash
+// followed by the sorted paths, so that run time can hash the same again.
 func (a *analyzer) stamp(mod *module, paths []string) (string, error) {
 	paths = append([]string(nil), paths...)
 	sort.Strings(paths)
 	h := blake3.New()
 	var b []byte
 	b = appendString(b, hashVersion)
-	b = appendString(b, string(mod.gomod))
 	for _, path := range paths {
+		b = appendString(b, path)
 		if !mod.owns(path) {
-			return "", fmt.Errorf("package %s is not in module %s", path, mod.path)
+			b = appendString(b, mod.dep(path))
+			continue
 		}
 		dir := mod.pkgDir(path)
 		names, err := a.sourceFiles(dir)
 		if err != nil {
 			return "", err
 		}
-		b = appendString(b, path)
 		for _, n := range names {
 			data, err := os.ReadFile(filepath.Join(dir, n))
 			if err != nil {

@@ -18,8 +18,6 @@ type module struct {
 	// deps maps a required module path to what stands for its code: the
 	// required version, or the replacement's path@version or directory.
 	deps map[string]string
-	// gomod is the content of go.mod, part of the stamp.
-	gomod []byte
 }
 
 // findModule returns the module whose go.mod is in dir or the nearest
@@ -50,7 +48,7 @@ func findModule(dir string) (*module, error) {
 // parseGoMod reads the module, require and replace directives of a go.mod
 // file. It understands the subset of the grammar that go mod tidy writes.
 func parseGoMod(data []byte) (*module, error) {
-	m := &module{deps: map[string]string{}, gomod: data}
+	m := &module{deps: map[string]string{}}
 	replace := map[string]string{}
 	block := ""
 	sc := bufio.NewScanner(bytes.NewReader(data))
