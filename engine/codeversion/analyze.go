@@ -299,7 +299,7 @@ func recvName(d *ast.FuncDecl) string {
 
 // funcUnit returns the unit of the function with the given key in p: "F"
 // for a function, "T.M" for a method, "file.go:LINE" for the function
-// literals that start on that line.
+// literals that start on that line; or "T" for a type, with its methods.
 func (p *pkg) funcUnit(fset *token.FileSet, key string) (*unit, error) {
 	if i := strings.LastIndex(key, ":"); i > 0 {
 		line, err := strconv.Atoi(key[i+1:])
@@ -316,10 +316,10 @@ func (p *pkg) funcUnit(fset *token.FileSet, key string) (*unit, error) {
 		}
 		return nil, fmt.Errorf("package %s has no method %s", p.path, key)
 	}
-	if u, ok := p.byName[key]; ok && strings.HasPrefix(u.key, "F:") {
+	if u, ok := p.byName[key]; ok && (strings.HasPrefix(u.key, "F:") || u.typeName != "") {
 		return u, nil
 	}
-	return nil, fmt.Errorf("package %s has no function %s", p.path, key)
+	return nil, fmt.Errorf("package %s has no function or type %s", p.path, key)
 }
 
 // literalUnit returns a unit of the function literals of p that start on

@@ -3,6 +3,7 @@ package codeversion
 import (
 	"go/build"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -78,6 +79,25 @@ func TestOfFromSource(t *testing.T) {
 				t.Errorf("second Of = %+v, want %+v", again, v)
 			}
 		})
+	}
+}
+
+// TestOfImpl resolves an implementation type from source, like a step.
+func TestOfImpl(t *testing.T) {
+	reg := registry.New()
+	teststeps.Register(reg)
+	im, ok := reg.Impl(reflect.TypeFor[teststeps.Shouter](), "loud")
+	if !ok {
+		t.Fatal("no implementation loud")
+	}
+	ctxt := build.Default
+	generated, _, _, err := generate(newAnalyzer(&ctxt), filepath.Join("internal", "teststeps"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := New().OfImpl(im)
+	if v.Source != SourceSource || v.Hash != generated["Loud"] {
+		t.Errorf("OfImpl(loud) = %+v, want source %s, hash %q", v, SourceSource, generated["Loud"])
 	}
 }
 

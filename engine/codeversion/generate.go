@@ -28,7 +28,8 @@ const registryPath = "github.com/formed-dev/formed/registry"
 // an init function that records, with registry.RecordCodeVersions, the code
 // version of every function in the package shaped like a step,
 // func(context.Context, A) (R, error), whether declared, a method, or a
-// function literal; and a stamp of the sources they were computed from.
+// function literal, and of every type with methods (for OfImpl); and a
+// stamp of the sources they were computed from.
 func Generate(dir string) ([]byte, error) {
 	ctxt := build.Default
 	versions, stamp, p, err := generate(newAnalyzer(&ctxt), dir)
@@ -96,7 +97,8 @@ func generate(a *analyzer, dir string) (map[string]string, string, *pkg, error) 
 	return versions, stamp, p, nil
 }
 
-// steps returns the units of p's functions shaped like steps, by key.
+// steps returns the units of p's functions shaped like steps and of its
+// types with methods, by key.
 func (p *pkg) steps(a *analyzer) map[string]*unit {
 	out := map[string]*unit{}
 	for _, u := range p.byName {
@@ -105,6 +107,9 @@ func (p *pkg) steps(a *analyzer) map[string]*unit {
 		}
 	}
 	for t, ms := range p.methods {
+		if u, ok := p.byName[t]; ok && u.typeName == t {
+			out[t] = u // a possible implementation of an interface
+		}
 		for _, u := range ms {
 			fd := u.nodes[0].(*ast.FuncDecl)
 			if isStepShape(fd.Type) {

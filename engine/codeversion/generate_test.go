@@ -45,13 +45,13 @@ type edit struct{ file, old, new string }
 // exactly which steps' code versions change.
 func TestVersionChanges(t *testing.T) {
 	base := versionsOf(t, copyFixture(t))
-	if len(base) != 7 {
-		t.Fatalf("fixture steps = %v, want 7", slices.Sorted(maps.Keys(base)))
+	if len(base) != 8 {
+		t.Fatalf("fixture keys = %v, want 7 steps and Counter", slices.Sorted(maps.Keys(base)))
 	}
 	tests := []struct {
 		name  string
 		edits []edit
-		want  []string // steps whose version changes
+		want  []string // keys whose version changes; Counter is a type
 	}{
 		{"comment edit", []edit{
 			{"steps/steps.go", "// Add adds and scales.", "// Add adds, then scales.\n// It is a fixture."},
@@ -82,16 +82,16 @@ func TestVersionChanges(t *testing.T) {
 		{"constant", []edit{{"steps/helpers.go", "offset = 10", "offset = 11"}}, []string{"Mul"}},
 		{"type field", []edit{{"steps/helpers.go", "A, B int", "A, B, C int"}}, []string{"Add", "Mul", "steps.go:lit"}},
 		{"type field of another type", []edit{{"steps/helpers.go", "S string", "S, T string"}},
-			[]string{"Counter.Count", "Ext", "Upper", "helpers.go:lit"}},
+			[]string{"Counter", "Counter.Count", "Ext", "Upper", "helpers.go:lit"}},
 		{"same-module package", []edit{{"util/util.go", "strings.ToUpper(s) + bang", "strings.ToTitle(s) + bang"}}, []string{"Upper"}},
 		{"same-module package variable", []edit{{"util/util.go", `strings.Repeat("!", 1)`, `strings.Repeat("!", 2)`}}, []string{"Upper"}},
 		{"other module version", []edit{{"go.mod", "example.com/other v1.0.0", "example.com/other v1.1.0"}}, []string{"Ext"}},
 		{"function literal", []edit{{"steps/steps.go", "in.A - in.B", "in.B - in.A"}}, []string{"steps.go:lit"}},
-		{"method value", []edit{{"steps/steps.go", "c.N + c.extra(in.S)", "c.N - c.extra(in.S)"}}, []string{"Counter.Count"}},
-		{"method called by a method value", []edit{{"steps/steps.go", "return len(s) }", "return len(s) + 1 }"}}, []string{"Counter.Count"}},
+		{"method value", []edit{{"steps/steps.go", "c.N + c.extra(in.S)", "c.N - c.extra(in.S)"}}, []string{"Counter", "Counter.Count"}},
+		{"method called by a method value", []edit{{"steps/steps.go", "return len(s) }", "return len(s) + 1 }"}}, []string{"Counter", "Counter.Count"}},
 		{"code around a literal from a factory", []edit{{"steps/helpers.go", `sep := ","`, `sep := ";"`}}, []string{"helpers.go:lit"}},
 		{"renamed local variable", []edit{{"steps/steps.go", "func (c *Counter) extra(s string) int { return len(s) }",
-			"func (c *Counter) extra(str string) int { return len(str) }"}}, []string{"Counter.Count"}},
+			"func (c *Counter) extra(str string) int { return len(str) }"}}, []string{"Counter", "Counter.Count"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -39,8 +39,18 @@ func Repeat(n int) registry.Func[Args, string] {
 	}
 }
 
+// A Shouter makes a string loud.
+type Shouter interface{ Shout(s string) string }
+
+// Loud is an implementation of Shouter.
+type Loud struct{ Bangs int }
+
+// Shout implements Shouter.
+func (l Loud) Shout(s string) string { return strings.ToUpper(s) + strings.Repeat(bang, l.Bangs) }
+
 // Register adds the test steps to r: "upper", "lower" (a literal),
-// "count" (a method value) and "repeat" (a literal from a factory).
+// "count" (a method value), "repeat" (a literal from a factory) and
+// "pinned" (with a Version option); and "loud", a Shouter.
 func Register(r *registry.Registry) {
 	registry.Add(r, "upper", Upper)
 	registry.Add(r, "lower", func(ctx context.Context, in Args) (string, error) {
@@ -49,4 +59,5 @@ func Register(r *registry.Registry) {
 	registry.Add(r, "count", (&Counter{N: 1}).Count)
 	registry.Add(r, "repeat", Repeat(2))
 	registry.Add(r, "pinned", Upper, registry.Version("7"))
+	registry.AddImpl[Shouter](r, "loud", Loud{Bangs: 1})
 }
