@@ -25,14 +25,15 @@ const hashVersion = "formed.codeversion.v1"
 // encodings are cached, so each file is parsed once however many steps use
 // it. An analyzer is not safe for concurrent use.
 type analyzer struct {
-	ctxt *build.Context
-	fset *token.FileSet
-	mods map[string]*module // by directory holding go.mod
-	pkgs map[string]*pkg    // by directory
+	ctxt  *build.Context
+	fset  *token.FileSet
+	mods  map[string]*module // by directory holding go.mod
+	pkgs  map[string]*pkg    // by directory and variant
+	names map[string]string  // package names by directory
 }
 
 func newAnalyzer(ctxt *build.Context) *analyzer {
-	return &analyzer{ctxt: ctxt, fset: token.NewFileSet(), mods: map[string]*module{}, pkgs: map[string]*pkg{}}
+	return &analyzer{ctxt: ctxt, fset: token.NewFileSet(), mods: map[string]*module{}, pkgs: map[string]*pkg{}, names: map[string]string{}}
 }
 
 // A pkg is one parsed package.
@@ -95,10 +96,22 @@ func (a *analyzer) module(dir string) (*module, error) {
 	return m, nil
 }
 
-// load parses the package in dir, cached.
-func (a *analyzer) load(dir string) (*pkg, error) {
+// Variants of a package: as built, with its in-package test files, or
+// its external test package (package p_test).
+const (
+	plain = iota
+	withTests
+	xtest
+)
+
+// load parses the package in dir as built, cached.
+func (a *analyzer) load(dir string) (*pkg, error) { return a.loadVariant(dir, plain) }
+
+// loadVariant parses a variant of the package in dir, cached.
+func (a *analyzer) loadVariant(dir string, variant int) (*pkg, error) {
 	dir = filepath.Clean(dir)
-	if p, ok := a.pkgs[dir]; ok {
+	cacheKey := dir + "\x00" + strconv.Itoa(variant)
+	if p, ok := a.pkgs[cacheKey]; ok {
 		return p, nil
 	}
 	mod, err := a.module(dir)
@@ -113,7 +126,10 @@ func (a *analyzer) load(dir string) (*pkg, error) {
 	if rel != "." {
 		p.path += "/" + filepath.ToSlash(rel)
 	}
-	names, err := a.sourceFiles(dir)
+	if variant == xtest {
+		p.path += "_test"
+	}
+	names, err := a.sourceFiles(dir, variant)
 	if err != nil {
 		return nil, err
 	}
@@ -125,19 +141,27 @@ func (a *analyzer) load(dir string) (*pkg, error) {
 		p.name = f.Name.Name
 		p.addFile(&file{name: name, ast: f, imports: a.imports(f, mod)})
 	}
-	a.pkgs[dir] = p
+	a.pkgs[cacheKey] = p
 	return p, nil
 }
 
-// sourceFiles returns the base names of the Go files of the package in dir
-// that the build context compiles, sorted, without the generated file.
-func (a *analyzer) sourceFiles(dir string) ([]string, error) {
+// sourceFiles returns the base names of the Go files of a variant of the
+// package in dir that the build context compiles, sorted, without the
+// generated file.
+func (a *analyzer) sourceFiles(dir string, variant int) ([]string, error) {
 	bp, err := a.ctxt.ImportDir(dir, 0)
 	if err != nil {
 		return nil, fmt.Errorf("read package %s: %w", dir, err)
 	}
+	files := append(bp.GoFiles, bp.CgoFiles...)
+	switch variant {
+	case withTests:
+		files = append(files, bp.TestGoFiles...)
+	case xtest:
+		files = bp.XTestGoFiles
+	}
 	var names []string
-	for _, n := range append(bp.GoFiles, bp.CgoFiles...) {
+	for _, n := range files {
 		if n != GeneratedFile {
 			names = append(names, n)
 		}
@@ -161,7 +185,13 @@ func (a *analyzer) imports(f *ast.File, mod *module) map[string]string {
 		case is.Name != nil:
 			name = is.Name.Name
 		case mod.owns(path):
-			name = packageName(mod.pkgDir(path))
+			dir := mod.pkgDir(path)
+			n, ok := a.names[dir]
+			if !ok {
+				n = packageName(dir)
+				a.names[dir] = n
+			}
+			name = n
 		}
 		if name == "" {
 			name = guessName(path)

@@ -135,7 +135,7 @@ func (r *Resolver) resolve(what, site string, id funcID) Version {
 	if hasKey && r.isFresh(id.pkg, dir, gen.Stamp) {
 		return generated
 	}
-	hash, err := r.fromSource(dir, id.key)
+	hash, err := r.fromSource(dir, id, site)
 	if err != nil {
 		r.warn(fmt.Sprintf("%s: compute code version from source in %s: %v", what, dir, err))
 		if hasKey {
@@ -206,12 +206,22 @@ func (r *Resolver) isFresh(pkg, dir, stamp string) bool {
 	return fresh
 }
 
-func (r *Resolver) fromSource(dir, key string) (string, error) {
-	p, err := r.an.load(dir)
+// fromSource computes the version of id, registered at site, from the
+// package in dir. A step declared in a test file is looked up among the
+// package's test files.
+func (r *Resolver) fromSource(dir string, id funcID, site string) (string, error) {
+	variant := plain
+	switch {
+	case strings.HasSuffix(id.pkg, "_test"):
+		variant = xtest
+	case strings.HasSuffix(id.file, "_test.go"), id.file == "" && strings.Contains(site, "_test.go:"):
+		variant = withTests
+	}
+	p, err := r.an.loadVariant(dir, variant)
 	if err != nil {
 		return "", err
 	}
-	u, err := p.funcUnit(r.an.fset, key)
+	u, err := p.funcUnit(r.an.fset, id.key)
 	if err != nil {
 		return "", err
 	}

@@ -1,6 +1,7 @@
 package codeversion
 
 import (
+	"context"
 	"go/build"
 	"path/filepath"
 	"reflect"
@@ -98,6 +99,24 @@ func TestOfImpl(t *testing.T) {
 	v := New().OfImpl(im)
 	if v.Source != SourceSource || v.Hash != generated["Loud"] {
 		t.Errorf("OfImpl(loud) = %+v, want source %s, hash %q", v, SourceSource, generated["Loud"])
+	}
+}
+
+// testStep is a step declared in a test file.
+func testStep(ctx context.Context, in teststeps.Args) (string, error) { return in.S + in.S, nil }
+
+// TestOfTestFile resolves steps declared in this test file, which are not
+// part of the package as built.
+func TestOfTestFile(t *testing.T) {
+	reg := registry.New()
+	registry.Add(reg, "declared", testStep)
+	registry.Add(reg, "literal", func(ctx context.Context, in teststeps.Args) (int, error) { return len(in.S), nil })
+	r := New()
+	r.Warn = func(msg string) { t.Errorf("unexpected warning: %s", msg) }
+	for _, s := range reg.Steps() {
+		if v := r.Of(s); v.Source != SourceSource {
+			t.Errorf("Of(%s) = %+v, want source %s", s.Name, v, SourceSource)
+		}
 	}
 }
 

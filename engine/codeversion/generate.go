@@ -177,7 +177,7 @@ func (a *analyzer) stamp(mod *module, paths []string) (string, error) {
 			continue
 		}
 		dir := mod.pkgDir(path)
-		names, err := a.sourceFiles(dir)
+		names, err := a.sourceFiles(dir, plain)
 		if err != nil {
 			return "", err
 		}
