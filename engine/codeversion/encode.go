@@ -22,11 +22,15 @@ const (
 	tagFalse  = 'f'
 )
 
+// Types of the go/ast fields that carry no meaning for a code version.
+// Object and Scope are deprecated, and named here only to be skipped.
 var (
 	posType     = reflect.TypeFor[token.Pos]()
 	commentType = reflect.TypeFor[*ast.CommentGroup]()
-	objectType  = reflect.TypeFor[*ast.Object]()
-	scopeType   = reflect.TypeFor[*ast.Scope]()
+	//lint:ignore SA1019 skipped, never read
+	objectType = reflect.TypeFor[*ast.Object]()
+	//lint:ignore SA1019 skipped, never read
+	scopeType = reflect.TypeFor[*ast.Scope]()
 )
 
 // fieldsOf caches, per go/ast struct type, the indexes of the fields that

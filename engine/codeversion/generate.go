@@ -194,3 +194,40 @@ func (a *analyzer) stamp(mod *module, paths []string) (string, error) {
 	sum := h.Sum(nil)
 	return hex.EncodeToString(sum[:16]) + " " + strings.Join(paths, " "), nil
 }
+
+// WriteFile writes the output of Generate to GeneratedFile in dir, unless
+// the file already holds it, so that an unchanged package is not rebuilt.
+// It reports whether it wrote. The file is replaced atomically.
+func WriteFile(dir string) (bool, error) {
+	src, err := Generate(dir)
+	if err != nil {
+		return false, err
+	}
+	path := filepath.Join(dir, GeneratedFile)
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, src) {
+		return false, nil
+	}
+	tmp, err := os.CreateTemp(dir, ".formed-codeversions-*")
+	if err != nil {
+		return false, err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
+	if _, err := tmp.Write(src); err != nil {
+		tmp.Close()
+		return false, fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return false, fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return false, fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return false, err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return false, fmt.Errorf("write %s: %w", path, err)
+	}
+	return true, nil
+}

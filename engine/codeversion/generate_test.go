@@ -38,6 +38,36 @@ func TestGenerateGolden(t *testing.T) {
 	}
 }
 
+func TestWriteFile(t *testing.T) {
+	dir := filepath.Join(copyFixture(t), "steps")
+	for i, want := range []bool{true, false} {
+		wrote, err := WriteFile(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wrote != want {
+			t.Errorf("WriteFile call %d wrote = %v, want %v", i+1, wrote, want)
+		}
+	}
+	got, err := os.ReadFile(filepath.Join(dir, GeneratedFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Generate(dir) // the generated file itself does not count
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s after WriteFile differs from Generate", GeneratedFile)
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".formed") {
+			t.Errorf("temporary file %s left behind", e.Name())
+		}
+	}
+}
+
 // An edit replaces the one occurrence of old in a fixture file with new.
 type edit struct{ file, old, new string }
 
