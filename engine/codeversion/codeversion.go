@@ -34,7 +34,9 @@ const (
 // A Version is the code version of a step.
 type Version struct {
 	// Hash is the version that goes into the step's fingerprint: the
-	// explicit version, a blake3 hash in hex, or "vcs:REVISION".
+	// explicit version, a blake3 hash in hex (the same whether generated or
+	// computed from source, so Source must not go into the fingerprint), or
+	// for SourceVCS "vcs:REVISION", "module:PATH@VERSION" or "unknown".
 	Hash string
 	// Source is one of SourceOption, SourceGenerated, SourceSource and
 	// SourceVCS.
