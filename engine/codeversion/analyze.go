@@ -109,7 +109,10 @@ func (a *analyzer) load(dir string) (*pkg, error) { return a.loadVariant(dir, pl
 
 // loadVariant parses a variant of the package in dir, cached.
 func (a *analyzer) loadVariant(dir string, variant int) (*pkg, error) {
-	dir = filepath.Clean(dir)
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
 	cacheKey := dir + "\x00" + strconv.Itoa(variant)
 	if p, ok := a.pkgs[cacheKey]; ok {
 		return p, nil
@@ -343,6 +346,11 @@ func (p *pkg) funcUnit(fset *token.FileSet, key string) (*unit, error) {
 			if u.key == "M:"+t+"."+m {
 				return u, nil
 			}
+		}
+		// A method promoted from an embedded field: the type brings in
+		// its fields' types and all their methods.
+		if u, ok := p.byName[t]; ok && u.typeName == t {
+			return u, nil
 		}
 		return nil, fmt.Errorf("package %s has no method %s", p.path, key)
 	}

@@ -125,6 +125,9 @@ func (r *Resolver) OfImpl(im *registry.Impl) Version {
 func (r *Resolver) resolve(what, site string, id funcID) Version {
 	gen, hasGen := registry.LookupCodeVersions(id.pkg)
 	genHash, hasKey := gen.Versions[id.key]
+	if t, _, ok := strings.Cut(id.key, "."); ok && !hasKey && !strings.Contains(id.key, ":") {
+		genHash, hasKey = gen.Versions[t] // a promoted method, as funcUnit finds it
+	}
 	generated := Version{Hash: genHash, Source: SourceGenerated,
 		Detail: fmt.Sprintf("%s of %s, key %s", GeneratedFile, id.pkg, id.key)}
 	dir := r.sourceDir(site, id)

@@ -81,6 +81,14 @@ func TestOfFromSource(t *testing.T) {
 			}
 		})
 	}
+
+	// A method promoted through an embedded pointer is bound to the
+	// embedded value's method itself.
+	count, _ := reg.Step("count")
+	promoted, _ := reg.Step("promoted")
+	if got, want := r.Of(promoted), r.Of(count); got != want {
+		t.Errorf("Of(promoted) = %+v, want Of(count) = %+v", got, want)
+	}
 }
 
 // TestOfImpl resolves an implementation type from source, like a step.
@@ -150,5 +158,23 @@ func TestOfVCSFallback(t *testing.T) {
 	}
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "code changes may go unnoticed") {
 		t.Errorf("warnings = %q, want one about unnoticed code changes", warnings)
+	}
+}
+
+// TestFuncUnitPromotedMethod finds a method the type does not declare, as
+// the runtime may name one promoted from an embedded field, as the type.
+func TestFuncUnitPromotedMethod(t *testing.T) {
+	ctxt := build.Default
+	a := newAnalyzer(&ctxt)
+	p, err := a.load(filepath.Join("internal", "teststeps"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := p.funcUnit(a.fset, "Wrapper.Count")
+	if err != nil || u.key != "T:Wrapper" {
+		t.Errorf("funcUnit(Wrapper.Count) = %v, %v; want the unit of type Wrapper", u, err)
+	}
+	if _, err := p.funcUnit(a.fset, "Nothing.Count"); err == nil {
+		t.Error("funcUnit(Nothing.Count) succeeded, want an error")
 	}
 }

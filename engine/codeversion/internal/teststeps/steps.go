@@ -32,6 +32,9 @@ func (c *Counter) Count(ctx context.Context, in Args) (int, error) {
 	return c.N + len(in.S), nil
 }
 
+// Wrapper embeds Counter, whose Count it promotes.
+type Wrapper struct{ *Counter }
+
 // Repeat returns a step that repeats its argument n times.
 func Repeat(n int) registry.Func[Args, string] {
 	return func(ctx context.Context, in Args) (string, error) {
@@ -50,7 +53,8 @@ func (l Loud) Shout(s string) string { return strings.ToUpper(s) + strings.Repea
 
 // Register adds the test steps to r: "upper", "lower" (a literal),
 // "count" (a method value), "repeat" (a literal from a factory) and
-// "pinned" (with a Version option); and "loud", a Shouter.
+// "pinned" (with a Version option), "promoted" (a method value promoted
+// from an embedded field); and "loud", a Shouter.
 func Register(r *registry.Registry) {
 	registry.Add(r, "upper", Upper)
 	registry.Add(r, "lower", func(ctx context.Context, in Args) (string, error) {
@@ -59,5 +63,6 @@ func Register(r *registry.Registry) {
 	registry.Add(r, "count", (&Counter{N: 1}).Count)
 	registry.Add(r, "repeat", Repeat(2))
 	registry.Add(r, "pinned", Upper, registry.Version("7"))
+	registry.Add(r, "promoted", Wrapper{&Counter{N: 2}}.Count)
 	registry.AddImpl[Shouter](r, "loud", Loud{Bangs: 1})
 }
