@@ -148,9 +148,9 @@ func (r *Resolver) resolve(what, site string, id funcID) Version {
 		}
 		return r.vcs(what, err.Error())
 	}
-	detail := filepath.Join(dir, id.key)
+	detail := id.key + " in " + dir
 	if strings.Contains(id.key, ":") {
-		detail = filepath.Join(dir, id.key) + " (function literal)"
+		detail = "function literal at " + filepath.Join(dir, id.key)
 	}
 	if hasGen {
 		detail += "; source differs from " + GeneratedFile
@@ -176,8 +176,8 @@ func (r *Resolver) sourceDir(site string, id funcID) string {
 		return ""
 	}
 	siteDir := filepath.Dir(site)
-	if id.pkg == "main" {
-		return siteDir
+	if id.pkg == "main" || strings.HasSuffix(id.pkg, "_test") {
+		return siteDir // no import path to go by
 	}
 	mod, err := r.an.module(siteDir)
 	if err != nil || !mod.owns(id.pkg) {
