@@ -45,7 +45,6 @@ type pkg struct {
 	files   []*file
 	byName  map[string]*unit   // package-level names
 	methods map[string][]*unit // by receiver base type name
-	inits   []*unit            // init functions, which no name reaches
 }
 
 // A file is one parsed source file of a pkg.
@@ -64,8 +63,8 @@ type unit struct {
 	nodes []ast.Node
 	// typeName is set on type units: reaching a type reaches its methods.
 	typeName string
-	// enclosing is the declaration around a function literal whose local
-	// variables the literal uses, or nil.
+	// enclosing is, for a function literal that uses local names of the
+	// function around it, the parts of that function it depends on.
 	enclosing *unit
 
 	enc      []byte
@@ -259,9 +258,7 @@ func (p *pkg) addFile(f *file) {
 			if d.Recv == nil {
 				u := &unit{key: "F:" + d.Name.Name, pkg: p, file: f, nodes: []ast.Node{d}}
 				if d.Name.Name == "init" || d.Name.Name == "_" {
-					u.key = "I:init" // reached only around a literal, one at a time
-					p.inits = append(p.inits, u)
-					continue
+					continue // no name reaches them
 				}
 				p.byName[d.Name.Name] = u
 				continue
@@ -385,8 +382,10 @@ func (p *pkg) literalUnit(fset *token.FileSet, name string, line int) (*unit, er
 			for _, lit := range lits {
 				u.nodes = append(u.nodes, lit)
 			}
-			if fd, ok := d.(*ast.FuncDecl); ok && capturesLocals(fd, lits) {
-				u.enclosing = p.declUnit(f, fd)
+			if fd, ok := d.(*ast.FuncDecl); ok {
+				if ctx := closureContext(fd, lits); ctx != nil {
+					u.enclosing = &unit{key: "E:" + fd.Name.Name, pkg: p, file: f, nodes: ctx}
+				}
 			}
 			return u, nil
 		}
@@ -395,34 +394,17 @@ func (p *pkg) literalUnit(fset *token.FileSet, name string, line int) (*unit, er
 	return nil, fmt.Errorf("package %s has no file %s", p.path, name)
 }
 
-// declUnit returns the unit of the function declaration fd in f.
-func (p *pkg) declUnit(f *file, fd *ast.FuncDecl) *unit {
-	if fd.Recv != nil {
-		t := recvName(fd)
-		for _, u := range p.methods[t] {
-			if u.nodes[0] == fd {
-				return u
-			}
-		}
-	}
-	if u, ok := p.byName[fd.Name.Name]; ok && u.nodes[0] == fd {
-		return u
-	}
-	for _, u := range p.inits {
-		if u.nodes[0] == fd {
-			return u
-		}
-	}
-	return &unit{key: "I:init", pkg: p, file: f, nodes: []ast.Node{fd}}
-}
-
-// capturesLocals reports whether the literals use a name that their
-// enclosing function declares outside them: then the literal's behaviour
-// depends on the code around it, and the whole declaration counts.
-func capturesLocals(fd *ast.FuncDecl, lits []*ast.FuncLit) bool {
-	inside := map[ast.Node]bool{}
-	for _, l := range lits {
-		inside[l] = true
+// closureContext returns the parts of fd that the literals depend on
+// through the local names they use: fd's receiver and signature, and the
+// statements of its body that mention those names, and the names those
+// statements use, transitively. It returns nil when the literals use no
+// local name of fd, as a literal in init that captures nothing.
+//
+// Names are matched as strings, without scopes: a shadowed name may bring
+// in a statement needlessly, never leave one out.
+func closureContext(fd *ast.FuncDecl, lits []*ast.FuncLit) []ast.Node {
+	if fd.Body == nil {
+		return nil
 	}
 	declared := map[string]bool{}
 	addFields := func(fl *ast.FieldList) {
@@ -439,9 +421,6 @@ func capturesLocals(fd *ast.FuncDecl, lits []*ast.FuncLit) bool {
 	addFields(fd.Type.Params)
 	addFields(fd.Type.Results)
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
-		if inside[n] {
-			return false
-		}
 		switch n := n.(type) {
 		case *ast.AssignStmt:
 			if n.Tok == token.DEFINE {
@@ -466,21 +445,96 @@ func capturesLocals(fd *ast.FuncDecl, lits []*ast.FuncLit) bool {
 		case *ast.TypeSpec:
 			declared[n.Name.Name] = true
 		case *ast.FuncLit:
+			// Names declared in a literal are out of scope outside it: in
+			// a target, or in another literal that does not enclose one.
+			if !containsAny(n, lits) || isAny(n, lits) {
+				return false
+			}
 			addFields(n.Type.Params)
 			addFields(n.Type.Results)
 		}
 		return true
 	})
-	found := false
+	need := map[string]bool{}
 	for _, l := range lits {
-		ast.Inspect(l.Body, func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok && declared[id.Name] {
-				found = true
+		for name := range identNames(l.Body) {
+			if declared[name] {
+				need[name] = true
 			}
-			return !found
-		})
+		}
 	}
-	return found
+	if len(need) == 0 {
+		return nil
+	}
+	stmts := fd.Body.List
+	names := make([]map[string]bool, len(stmts))
+	for i, st := range stmts {
+		names[i] = identNames(st)
+	}
+	included := make([]bool, len(stmts))
+	for changed := true; changed; {
+		changed = false
+		for i := range stmts {
+			if included[i] || !overlaps(names[i], need) {
+				continue
+			}
+			included[i], changed = true, true
+			for name := range names[i] {
+				if declared[name] {
+					need[name] = true
+				}
+			}
+		}
+	}
+	nodes := []ast.Node{fd.Type}
+	if fd.Recv != nil {
+		nodes = append(nodes, fd.Recv)
+	}
+	for i, st := range stmts {
+		if included[i] {
+			nodes = append(nodes, st)
+		}
+	}
+	return nodes
+}
+
+// identNames returns the names of the identifiers in n.
+func identNames(n ast.Node) map[string]bool {
+	m := map[string]bool{}
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			m[id.Name] = true
+		}
+		return true
+	})
+	return m
+}
+
+func overlaps(a, b map[string]bool) bool {
+	for k := range a {
+		if b[k] {
+			return true
+		}
+	}
+	return false
+}
+
+func isAny(n ast.Node, lits []*ast.FuncLit) bool {
+	for _, l := range lits {
+		if n == l {
+			return true
+		}
+	}
+	return false
+}
+
+func containsAny(outer ast.Node, lits []*ast.FuncLit) bool {
+	for _, l := range lits {
+		if outer.Pos() <= l.Pos() && l.End() <= outer.End() {
+			return true
+		}
+	}
+	return false
 }
 
 // hashKey is the key of u as hashed: a literal's line is left out, so

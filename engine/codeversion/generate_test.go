@@ -3,6 +3,7 @@ package codeversion
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"go/build"
 	"io/fs"
 	"maps"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -75,8 +77,8 @@ type edit struct{ file, old, new string }
 // exactly which steps' code versions change.
 func TestVersionChanges(t *testing.T) {
 	base := versionsOf(t, copyFixture(t))
-	if len(base) != 8 {
-		t.Fatalf("fixture keys = %v, want 7 steps and Counter", slices.Sorted(maps.Keys(base)))
+	if len(base) != 9 {
+		t.Fatalf("fixture keys = %v, want 8 steps and Counter", slices.Sorted(maps.Keys(base)))
 	}
 	tests := []struct {
 		name  string
@@ -110,16 +112,20 @@ func TestVersionChanges(t *testing.T) {
 		{"shared helper", []edit{{"steps/helpers.go", "x * factor", "x * factor * 1"}}, []string{"Add", "Mul"}},
 		{"package variable", []edit{{"steps/helpers.go", "var factor = 2", "var factor = 3"}}, []string{"Add", "Mul"}},
 		{"constant", []edit{{"steps/helpers.go", "offset = 10", "offset = 11"}}, []string{"Mul"}},
-		{"type field", []edit{{"steps/helpers.go", "A, B int", "A, B, C int"}}, []string{"Add", "Mul", "steps.go:lit"}},
+		{"type field", []edit{{"steps/helpers.go", "A, B int", "A, B, C int"}}, []string{"Add", "Mul", "steps.go:lit1", "steps.go:lit2"}},
 		{"type field of another type", []edit{{"steps/helpers.go", "S string", "S, T string"}},
-			[]string{"Counter", "Counter.Count", "Ext", "Upper", "helpers.go:lit"}},
+			[]string{"Counter", "Counter.Count", "Ext", "Upper", "helpers.go:lit1"}},
 		{"same-module package", []edit{{"util/util.go", "strings.ToUpper(s) + bang", "strings.ToTitle(s) + bang"}}, []string{"Upper"}},
 		{"same-module package variable", []edit{{"util/util.go", `strings.Repeat("!", 1)`, `strings.Repeat("!", 2)`}}, []string{"Upper"}},
 		{"other module version", []edit{{"go.mod", "example.com/other v1.0.0", "example.com/other v1.1.0"}}, []string{"Ext"}},
-		{"function literal", []edit{{"steps/steps.go", "in.A - in.B", "in.B - in.A"}}, []string{"steps.go:lit"}},
+		{"function literal", []edit{{"steps/steps.go", "in.A - in.B", "in.B - in.A"}}, []string{"steps.go:lit1"}},
 		{"method value", []edit{{"steps/steps.go", "c.N + c.extra(in.S)", "c.N - c.extra(in.S)"}}, []string{"Counter", "Counter.Count"}},
 		{"method called by a method value", []edit{{"steps/steps.go", "return len(s) }", "return len(s) + 1 }"}}, []string{"Counter", "Counter.Count"}},
-		{"code around a literal from a factory", []edit{{"steps/helpers.go", `sep := ","`, `sep := ";"`}}, []string{"helpers.go:lit"}},
+		{"local variable a literal captures", []edit{{"steps/steps.go", "sign := -1", "sign := +1"}}, []string{"steps.go:lit2"}},
+		{"another registration in the same init", []edit{{"steps/steps.go", `registry.Register("add", Add)`,
+			`registry.Register("add", Add)
+	registry.Register("add2", Add)`}}, nil},
+		{"code around a literal from a factory", []edit{{"steps/helpers.go", `sep := ","`, `sep := ";"`}}, []string{"helpers.go:lit1"}},
 		{"renamed local variable", []edit{{"steps/steps.go", "func (c *Counter) extra(s string) int { return len(s) }",
 			"func (c *Counter) extra(str string) int { return len(str) }"}}, []string{"Counter", "Counter.Count"}},
 	}
@@ -185,7 +191,8 @@ func applyEdit(t *testing.T, dir string, e edit) {
 }
 
 // versionsOf returns the versions of the fixture's steps, with function
-// literals keyed "file:lit" so that moving them does not rename them.
+// literals keyed "file:litN", N counting from 1 down the file, so that
+// moving them does not rename them.
 func versionsOf(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	ctxt := build.Default
@@ -193,10 +200,19 @@ func versionsOf(t *testing.T, dir string) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	lines := map[string][]int{}
+	for k := range versions {
+		if file, line, ok := strings.Cut(k, ":"); ok {
+			n, _ := strconv.Atoi(line)
+			lines[file] = append(lines[file], n)
+		}
+	}
 	out := map[string]string{}
 	for k, v := range versions {
-		if file, _, ok := strings.Cut(k, ":"); ok {
-			k = file + ":lit"
+		if file, line, ok := strings.Cut(k, ":"); ok {
+			n, _ := strconv.Atoi(line)
+			slices.Sort(lines[file])
+			k = fmt.Sprintf("%s:lit%d", file, slices.Index(lines[file], n)+1)
 		}
 		out[k] = v
 	}

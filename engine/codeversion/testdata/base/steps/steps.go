@@ -41,6 +41,7 @@ func (c *Counter) Count(ctx context.Context, in TextArgs) (int, error) {
 func (c *Counter) extra(s string) int { return len(s) }
 
 func init() {
+	sign := -1
 	registry.Register("add", Add)
 	registry.Register("mul", Mul)
 	registry.Register("upper", Upper)
@@ -50,4 +51,7 @@ func init() {
 		return in.A - in.B, nil
 	})
 	registry.Register("repeat", repeat(2))
+	registry.Register("neg", func(ctx context.Context, in NumArgs) (int, error) {
+		return sign * in.A, nil
+	})
 }
