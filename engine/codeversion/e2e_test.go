@@ -44,6 +44,7 @@ func init() {
 	"main.go": `package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -52,6 +53,10 @@ import (
 
 	_ "example.com/e2e/steps"
 )
+
+func init() {
+	registry.Register("c", func(ctx context.Context, in struct{ N int }) (int, error) { return -in.N, nil })
+}
 
 func main() {
 	r := codeversion.New()
@@ -64,9 +69,10 @@ func main() {
 `,
 }
 
-// TestEndToEnd builds a module that registers two steps, edits one step's
-// helper and rebuilds, then runs a binary whose source tree is gone. Each
-// binary prints the code version and its source for every step.
+// TestEndToEnd builds a module that registers two steps in a package and
+// one in package main, edits one step's helper and rebuilds, then runs a
+// binary whose source tree is gone. Each binary prints the code version
+// and its source for every step.
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds binaries")
@@ -90,8 +96,10 @@ func TestEndToEnd(t *testing.T) {
 	writeFile(t, filepath.Join(mod, "go.sum"), string(sum))
 	generateInto := func() {
 		t.Helper()
-		if _, err := WriteFile(filepath.Join(mod, "steps")); err != nil {
-			t.Fatal(err)
+		for _, dir := range []string{mod, filepath.Join(mod, "steps")} {
+			if _, err := WriteFile(dir); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	bin := t.TempDir()
@@ -139,12 +147,14 @@ func TestEndToEnd(t *testing.T) {
 	first := run(build("first"))
 	expect("built after generate", first, "a", SourceGenerated, "")
 	expect("built after generate", first, "b", SourceGenerated, "")
+	expect("built after generate", first, "c", SourceGenerated, "")
 
 	writeFile(t, filepath.Join(mod, "steps", "steps.go"),
 		strings.Replace(e2eFiles["steps/steps.go"], "return n + 1", "return n + 2", 1))
 	edited := run(build("edited"))
 	expect("helper of a edited", edited, "a", SourceSource, "")
 	expect("helper of a edited", edited, "b", SourceSource, first["b"][1])
+	expect("helper of a edited", edited, "c", SourceGenerated, first["c"][1])
 	if edited["a"][1] == first["a"][1] {
 		t.Errorf("helper of a edited: version of a stayed %s", first["a"][1])
 	}
@@ -157,6 +167,7 @@ func TestEndToEnd(t *testing.T) {
 	gone := run(installed)
 	expect("source removed", gone, "a", SourceGenerated, edited["a"][1])
 	expect("source removed", gone, "b", SourceGenerated, first["b"][1])
+	expect("source removed", gone, "c", SourceGenerated, first["c"][1])
 }
 
 func writeFile(t *testing.T, path, text string) {
