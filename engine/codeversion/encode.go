@@ -10,10 +10,11 @@ import (
 
 // Tags of the syntax-tree encoding. Each value is a tag byte and a payload;
 // lengths are unsigned varints. Struct nodes are written as their type name
-// and their fields in declaration order, so the encoding is unambiguous.
+// and their non-zero fields in declaration order, each after its name, so
+// the encoding is unambiguous.
 const (
 	tagNil    = 'n'
-	tagNode   = 'N' // type name, fields, tagEnd
+	tagNode   = 'N' // type name, (field name, value)..., tagEnd
 	tagEnd    = 'e'
 	tagList   = 'L' // count, elements
 	tagString = 's' // length, bytes
@@ -72,11 +73,19 @@ func encodeValue(b []byte, v reflect.Value) []byte {
 		}
 		return encodeValue(b, v.Elem())
 	case reflect.Struct:
+		// Fields go by name, and zero fields not at all: a field that a
+		// later Go release adds to go/ast, empty in old code, leaves the
+		// encoding of that code as it was.
 		t := v.Type()
 		b = append(b, tagNode)
 		b = appendString(b, t.Name())
 		for _, i := range meaningfulFields(t) {
-			b = encodeValue(b, v.Field(i))
+			f := v.Field(i)
+			if f.IsZero() || f.Kind() == reflect.Slice && f.Len() == 0 {
+				continue
+			}
+			b = appendString(b, t.Field(i).Name)
+			b = encodeValue(b, f)
 		}
 		return append(b, tagEnd)
 	case reflect.Slice:
