@@ -9,7 +9,7 @@ import (
 )
 
 // BenchmarkOf measures run start: a fresh Resolver computing the versions
-// of four steps from source, parsing their package once.
+// of five steps from source, parsing their package once.
 func BenchmarkOf(b *testing.B) {
 	reg := registry.New()
 	teststeps.Register(reg)
@@ -37,7 +37,7 @@ func BenchmarkOfCached(b *testing.B) {
 }
 
 // BenchmarkGenerate measures build time: the generated file of the fixture
-// package, with seven steps reaching two packages of its module.
+// package, with eight steps reaching two packages of its module.
 func BenchmarkGenerate(b *testing.B) {
 	dir := filepath.Join("testdata", "base", "steps")
 	for b.Loop() {
