@@ -24,6 +24,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
+	"github.com/formed-dev/formed/engine"
 	"github.com/formed-dev/formed/engine/config"
 	"github.com/formed-dev/formed/registry"
 )
@@ -66,6 +67,7 @@ func (a *App) Run(ctx context.Context, args []string) int {
 	if a.Stdin == nil {
 		a.Stdin = strings.NewReader("")
 	}
+	engine.Versions.Warn = func(msg string) { fmt.Fprintf(a.Stderr, "formed: warning: %s\n", msg) }
 	g, rest, err := globalFlags(args)
 	if err != nil {
 		fmt.Fprintf(a.Stderr, "formed: %v\n", err)
@@ -218,8 +220,10 @@ func (a *App) newApp(g globals) *ucli.App {
 					a.resultCommand(g),
 					a.runsCommand(g),
 					a.stepsCommand(),
+					a.schemaCommand(g),
 				},
 			},
+			a.generateCommand(),
 		},
 	}
 	return app

@@ -167,3 +167,11 @@ func (s *session) logLevel(c *ucli.Context) (slog.Level, error) {
 	}
 	return l, nil
 }
+
+func loadConfig(path string, opts config.Options) (*config.Config, error) {
+	cfg, err := config.Load(path, opts)
+	if err != nil {
+		return nil, &exitError{code: ExitUsage, err: err}
+	}
+	return cfg, nil
+}

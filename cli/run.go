@@ -122,7 +122,7 @@ func codeSource(s *engine.Step) string {
 	if v == "" {
 		v = "-"
 	}
-	return fmt.Sprintf("version %s from %s", v, s.CodeSource)
+	return fmt.Sprintf("version %s from %s", v, engine.CodeDetail(s))
 }
 
 func (a *App) checkCommand(g globals) *ucli.Command {

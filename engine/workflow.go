@@ -94,7 +94,7 @@ func New(cfg *config.Config, reg *registry.Registry) (*Workflow, error) {
 			errs = append(errs, &config.Error{Path: "steps." + spec.Name, Pos: spec.Pos, Msg: err.Error(),
 				Hint: fmt.Sprintf("step type %s is registered at %s", def.Name, def.Site)})
 		}
-		version, source := codeVersion(def)
+		version, source := codeVersion(def, bound.Impls)
 		s := &Step{Name: spec.Name, Spec: spec, Def: def, Args: bound, Format: f, CodeVersion: version, CodeSource: source}
 		w.Steps = append(w.Steps, s)
 		w.byName[s.Name] = s

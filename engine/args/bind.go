@@ -46,6 +46,9 @@ type Bound struct {
 	Canon any
 	// Refs lists the refs in the arguments, in order of appearance.
 	Refs []*Ref
+	// Impls lists the implementations the arguments select, in order of
+	// appearance; their code is part of the step's.
+	Impls []*registry.Impl
 }
 
 // Binder binds config arguments to Go types.
@@ -59,7 +62,8 @@ type Binder struct {
 type binding struct {
 	b    *Binder
 	errs config.Errors
-	refs []*Ref
+	refs  []*Ref
+	impls []*registry.Impl
 	// quiet suppresses errors, for binding defaults and zero values.
 	quiet bool
 }
@@ -69,7 +73,7 @@ type binding struct {
 func (b *Binder) Bind(t reflect.Type, raw map[string]any, path []string) (*Bound, config.Errors) {
 	bd := &binding{b: b}
 	full, canon := bd.bindStruct(t, raw, path, nil)
-	return &Bound{Full: full, Canon: canon, Refs: bd.refs}, bd.errs
+	return &Bound{Full: full, Canon: canon, Refs: bd.refs, Impls: bd.impls}, bd.errs
 }
 
 func (bd *binding) errorf(path []string, hint string, format string, a ...any) {
@@ -416,6 +420,7 @@ func (bd *binding) bindImpl(t reflect.Type, v any, path []string) (any, any) {
 		bd.errorf(child(path, "type"), suggest.Hint(name, names), "unknown implementation %q of %s", name, t)
 		return nil, nil
 	}
+	bd.impls = append(bd.impls, im)
 	rest := make(map[string]any, len(m))
 	for k, x := range m {
 		if k != "type" {

@@ -364,6 +364,7 @@ func (p *pkg) literalUnit(fset *token.FileSet, name string, line int) (*unit, er
 		if f.name != name {
 			continue
 		}
+		line = literalStart(fset, f.ast, line)
 		u := &unit{key: "L:" + name + ":" + strconv.Itoa(line), pkg: p, file: f}
 		for _, d := range f.ast.Decls {
 			if fset.Position(d.Pos()).Line > line || fset.Position(d.End()).Line < line {
@@ -695,4 +696,42 @@ func (a *analyzer) hash(root *unit) (string, map[string]bool, error) {
 	}
 	h.Write(b)
 	return fmt.Sprintf("%x", h.Sum(nil)), pkgs, nil
+}
+
+// literalStart maps the line the runtime reports for a function literal to
+// the line the literal starts on. The runtime gives the line of the
+// function's first instruction: the func line when it has a prologue, but
+// for a small leaf function (no stack check) the line of the first
+// statement. A line on which no literal starts is mapped to the innermost
+// literal that starts above it and whose first statement is at or below it.
+func literalStart(fset *token.FileSet, f *ast.File, line int) int {
+	best := -1
+	ast.Inspect(f, func(n ast.Node) bool {
+		lit, ok := n.(*ast.FuncLit)
+		if !ok {
+			return true
+		}
+		start := fset.Position(lit.Pos()).Line
+		if start == line {
+			best = start
+			return false
+		}
+		if start < line && line <= entryLine(fset, lit) && start > best {
+			best = start
+		}
+		return true
+	})
+	if best < 0 {
+		return line
+	}
+	return best
+}
+
+// entryLine is the last line the runtime may report as a literal's entry:
+// its first statement's, or its end when the body is empty.
+func entryLine(fset *token.FileSet, lit *ast.FuncLit) int {
+	if len(lit.Body.List) > 0 {
+		return fset.Position(lit.Body.List[0].Pos()).Line
+	}
+	return fset.Position(lit.End()).Line
 }

@@ -128,6 +128,13 @@ func (p *pkg) steps(a *analyzer) map[string]*unit {
 			if _, ok := out[key]; !ok {
 				if u, err := p.literalUnit(a.fset, f.name, line); err == nil {
 					out[key] = u
+					// The runtime may report the line of the first
+					// statement instead (see literalStart).
+					for l := line + 1; l <= entryLine(a.fset, lit); l++ {
+						if k := f.name + ":" + strconv.Itoa(l); out[k] == nil && literalStart(a.fset, f.ast, l) == line {
+							out[k] = u
+						}
+					}
 				}
 			}
 			return true

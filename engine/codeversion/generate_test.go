@@ -200,6 +200,20 @@ func versionsOf(t *testing.T, dir string) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Drop the alias keys of a literal's later lines (see literalStart):
+	// a key whose line above maps to the same unit.
+	var aliases []string
+	for k, v := range versions {
+		if file, line, ok := strings.Cut(k, ":"); ok {
+			n, _ := strconv.Atoi(line)
+			if versions[fmt.Sprintf("%s:%d", file, n-1)] == v {
+				aliases = append(aliases, k)
+			}
+		}
+	}
+	for _, k := range aliases {
+		delete(versions, k)
+	}
 	lines := map[string][]int{}
 	for k := range versions {
 		if file, line, ok := strings.Cut(k, ":"); ok {

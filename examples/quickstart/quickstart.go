@@ -2,6 +2,8 @@
 // add-two-integers, and a small chain that shows field refs.
 package quickstart
 
+//go:generate go run github.com/formed-dev/formed generate
+
 import (
 	"context"
 	"fmt"
@@ -60,13 +62,15 @@ type ReportArgs struct {
 }
 
 func init() {
+	// An explicit version: its code version is "1" until someone bumps it,
+	// whatever the code says. The other steps get theirs from their source.
 	registry.Register("add_two_integers", func(ctx context.Context, in AddArgs) (int, error) {
 		return in.A + in.B, nil
 	}, registry.Version("1"), registry.Description("Adds two integers."))
 
 	registry.Register("scale", func(ctx context.Context, in ScaleArgs) (float64, error) {
 		return in.X * in.Factor, nil
-	}, registry.Version("1"), registry.Description("Multiplies x by factor."))
+	}, registry.Description("Multiplies x by factor."))
 
 	registry.Register("series", func(ctx context.Context, in SeriesArgs) (Series, error) {
 		if in.Count < 1 {
@@ -83,7 +87,7 @@ func init() {
 		s.Stats.Mean = s.Stats.Sum / float64(in.Count)
 		registry.Logger(ctx).Info("series made", "terms", in.Count, "sum", s.Stats.Sum)
 		return s, nil
-	}, registry.Version("1"), registry.Description("Makes a geometric series and summarises it."))
+	}, registry.Description("Makes a geometric series and summarises it."))
 
 	registry.Register("report", func(ctx context.Context, in ReportArgs) (string, error) {
 		out := in.Title + "\n"
@@ -91,7 +95,7 @@ func init() {
 			out += fmt.Sprintf("  %-8s %10.3f\n", k, in.Values[k])
 		}
 		return out, nil
-	}, registry.Version("1"), registry.Format("text"), registry.Description("Formats named numbers as a text report."))
+	}, registry.Format("text"), registry.Description("Formats named numbers as a text report."))
 }
 
 func sortedKeys(m map[string]float64) []string {

@@ -3,6 +3,8 @@
 // config, count the tokens and report the most common.
 package wordcount
 
+//go:generate go run github.com/formed-dev/formed generate
+
 import (
 	"context"
 	"crypto/sha256"
@@ -166,7 +168,7 @@ func init() {
 		}
 		registry.Logger(ctx).Info("read files", "count", len(docs), "dir", in.Dir)
 		return docs, nil
-	}, registry.Version("1"), registry.Description("Reads the files of a directory; reruns when their contents change."))
+	}, registry.Description("Reads the files of a directory; reruns when their contents change."))
 
 	registry.Register("tokenize", func(ctx context.Context, in TokenizeArgs) ([]string, error) {
 		stop := map[string]bool{}
@@ -182,7 +184,7 @@ func init() {
 			}
 		}
 		return out, nil
-	}, registry.Version("1"), registry.Description("Splits documents into tokens with the chosen tokenizer."))
+	}, registry.Description("Splits documents into tokens with the chosen tokenizer."))
 
 	registry.Register("count", func(ctx context.Context, in CountArgs) (Counts, error) {
 		c := Counts{Total: len(in.Tokens), ByToken: map[string]int{}}
@@ -191,7 +193,7 @@ func init() {
 		}
 		c.Distinct = len(c.ByToken)
 		return c, nil
-	}, registry.Version("1"), registry.Description("Counts tokens."))
+	}, registry.Description("Counts tokens."))
 
 	registry.Register("top_tokens", func(ctx context.Context, in ReportArgs) (string, error) {
 		type kv struct {
@@ -214,5 +216,5 @@ func init() {
 			fmt.Fprintf(&b, "%6d  %s\n", all[i].v, all[i].k)
 		}
 		return b.String(), nil
-	}, registry.Version("1"), registry.Format("text"), registry.Description("Reports the most common tokens."))
+	}, registry.Format("text"), registry.Description("Reports the most common tokens."))
 }
