@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/formed-dev/formed/cache"
@@ -30,6 +31,14 @@ type Blobs struct {
 	Dir string
 }
 
+// headPool holds the buffers that Store reads the first InlineLimit+1
+// bytes of a body into: allocating 64 KiB per small Put costs more than
+// the rest of the Put.
+var headPool = sync.Pool{New: func() any {
+	b := make([]byte, InlineLimit+1)
+	return &b
+}}
+
 // Body is a body read by Store: its digest and size, and the body itself
 // when it is small enough to be kept inline.
 type Body struct {
@@ -46,14 +55,15 @@ type Body struct {
 func (s *Blobs) Store(ctx context.Context, body io.Reader) (b Body, release func(), err error) {
 	d := cache.NewDigester()
 	r := ctxReader{ctx: ctx, r: body}
-	head := make([]byte, InlineLimit+1)
+	hp := headPool.Get().(*[]byte)
+	defer headPool.Put(hp)
+	head := *hp
 	n, err := io.ReadFull(r, head)
 	switch err {
 	case io.EOF, io.ErrUnexpectedEOF:
-		head = head[:n]
-		d.Write(head)
+		b.Inline = append([]byte{}, head[:n]...)
+		d.Write(b.Inline)
 		b.Digest, b.Size = d.Sum()
-		b.Inline = head
 		return b, func() {}, nil
 	case nil:
 	default:
