@@ -1,0 +1,61 @@
+package sqlite
+
+import (
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"testing"
+)
+
+func TestOpenConfiguresDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "formed.db")
+	o, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	for _, tc := range []struct{ pragma, want string }{
+		{"journal_mode", "wal"},
+		{"synchronous", "1"}, // NORMAL
+		{"busy_timeout", "10000"},
+		{"user_version", "1"},
+	} {
+		var got string
+		if err := o.db.QueryRow("PRAGMA " + tc.pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("PRAGMA %s = %s, want %s", tc.pragma, got, tc.want)
+		}
+	}
+}
+
+func TestReopenKeepsSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "formed.db")
+	for range 2 {
+		o, err := Open(path)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		o.Close()
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "formed.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("PRAGMA user_version = 99"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	o, err := Open(path)
+	if !errors.Is(err, ErrNewerSchema) {
+		if o != nil {
+			o.Close()
+		}
+		t.Fatalf("Open of a schema-99 database: %v, want ErrNewerSchema", err)
+	}
+}
