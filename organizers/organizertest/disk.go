@@ -99,6 +99,13 @@ func testDamage(t *testing.T, d Disk) {
 				}
 				o = d.open(t, dir)
 				defer o.Close()
+				if dmg == FlipByte {
+					// Stat reads metadata only, so it cannot see a
+					// flipped bit; reading the body must.
+					if _, err := o.Stat(ctx, key); err != nil {
+						t.Errorf("Stat after a flipped body bit: %v, want a hit (Stat reads no body)", err)
+					}
+				}
 				checkMissOrCorrupt(t, o, key)
 				// Entries may list it (Stat need not read bodies), but
 				// must not fail.
