@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -238,7 +239,7 @@ func (o *Organizer) Entries(ctx context.Context) ([]cache.Entry, error) {
 
 // Lock implements cache.Organizer with a flock on <path>.locks/<key>.lock.
 func (o *Organizer) Lock(ctx context.Context, key cache.Key) (func(), error) {
-	return ondisk.LockKey(ctx, o.path+".locks/"+key.String()+".lock")
+	return ondisk.LockKey(ctx, filepath.Join(o.path+".locks", key.String()+".lock"))
 }
 
 // Prune implements cache.Pruner: it removes side files that no entry
@@ -266,7 +267,7 @@ func (o *Organizer) Prune(ctx context.Context) (cache.PruneReport, error) {
 
 // WorkDir implements cache.Organizer: <path>.work/<key>, not created here.
 func (o *Organizer) WorkDir(key cache.Key) string {
-	return o.path + ".work/" + key.String()
+	return filepath.Join(o.path+".work", key.String())
 }
 
 // Close implements cache.Organizer.
