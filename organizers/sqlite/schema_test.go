@@ -59,3 +59,14 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Fatalf("Open of a schema-99 database: %v, want ErrNewerSchema", err)
 	}
 }
+
+func TestOpenMakesDirectory(t *testing.T) {
+	o, err := Open(filepath.Join(t.TempDir(), ".formed", "formed.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Close()
+	if _, err := Open(filepath.Join(t.TempDir(), "what?.db")); err == nil {
+		t.Error("Open of a path with '?': no error")
+	}
+}

@@ -12,7 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,6 +53,13 @@ const dsnOptions = "?_busy_timeout=10000&_journal_mode=WAL&_synchronous=NORMAL&_
 // Open opens or creates the database at path and brings its schema up to
 // date. Large bodies go to path+".blobs", lock files to path+".locks".
 func Open(path string) (*Organizer, error) {
+	if strings.ContainsRune(path, '?') {
+		// The driver splits its DSN at the first '?'.
+		return nil, fmt.Errorf("open %s: a database path must not contain '?'", path)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	db, err := sql.Open("sqlite", path+dsnOptions)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
