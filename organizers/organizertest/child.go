@@ -110,7 +110,9 @@ func testCrash(t *testing.T, d Disk) {
 	if testing.Short() {
 		kills = 20
 	}
-	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 2))
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("kill instants from seed %d", seed)
+	r := rand.New(rand.NewPCG(seed, 2))
 	var checked int
 	for i := range kills {
 		cmd, out := startChild(t, "writer", dir, uint64(i+1))

@@ -171,16 +171,11 @@ func (o *Organizer) Open(ctx context.Context, key cache.Key) (cache.Entry, io.Re
 	if !blob {
 		return e, io.NopCloser(cache.VerifyReader(bytes.NewReader(body), e.Size, e.Digest)), nil
 	}
-	f, err := o.blobs.Open(e.Digest)
+	rc, err := o.blobs.Open(e)
 	if err != nil {
-		return cache.Entry{}, nil, fmt.Errorf("%w: entry %s: blob: %v", cache.ErrCorrupt, key.Short(), err)
+		return cache.Entry{}, nil, err
 	}
-	return e, readCloser{cache.VerifyReader(f, e.Size, e.Digest), f}, nil
-}
-
-type readCloser struct {
-	io.Reader
-	io.Closer
+	return e, rc, nil
 }
 
 // Put implements cache.Organizer. A large body is stored in its side file

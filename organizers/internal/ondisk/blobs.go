@@ -115,9 +115,26 @@ func (s *Blobs) Path(d cache.Digest) string {
 	return filepath.Join(s.Dir, h[:2], h)
 }
 
-// Open opens the blob d for reading.
-func (s *Blobs) Open(d cache.Digest) (*os.File, error) {
-	return os.Open(s.Path(d))
+// Open returns a reader of e's body from the blob store that verifies its
+// size and digest (cache.VerifyReader). A missing blob is ErrCorrupt: the
+// entry that references it is damaged.
+func (s *Blobs) Open(e cache.Entry) (io.ReadCloser, error) {
+	f, err := os.Open(s.Path(e.Digest))
+	if err != nil {
+		return nil, fmt.Errorf("%w: entry %s: blob: %v", cache.ErrCorrupt, e.Key.Short(), err)
+	}
+	return VerifiedBody(f, e), nil
+}
+
+// VerifiedBody returns a reader of e's body from f that verifies its size
+// and digest, and closes f.
+func VerifiedBody(f io.ReadCloser, e cache.Entry) io.ReadCloser {
+	return readCloser{cache.VerifyReader(f, e.Size, e.Digest), f}
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 // Size returns the size of the blob file d.
