@@ -54,6 +54,7 @@ func RunDisk(t *testing.T, d Disk) {
 	t.Run("PruneWhilePutting", func(t *testing.T) { testPruneWhilePutting(t, d) })
 	t.Run("Crash", func(t *testing.T) { testCrash(t, d) })
 	t.Run("ProcessLock", func(t *testing.T) { testProcessLock(t, d) })
+	t.Run("ProcessFirstOpen", func(t *testing.T) { testProcessFirstOpen(t, d) })
 }
 
 func (d Disk) open(t testing.TB, dir string) cache.Organizer {
