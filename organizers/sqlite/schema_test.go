@@ -1,8 +1,10 @@
 package sqlite
 
 import (
+	"bytes"
 	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -69,4 +71,17 @@ func TestOpenMakesDirectory(t *testing.T) {
 	if _, err := Open(filepath.Join(t.TempDir(), "what?.db")); err == nil {
 		t.Error("Open of a path with '?': no error")
 	}
+}
+
+func TestOpenNotADatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "formed.db")
+	if err := os.WriteFile(path, bytes.Repeat([]byte("not a database "), 500), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o, err := Open(path)
+	if err == nil {
+		o.Close()
+		t.Fatal("Open of a file that is not a database: no error")
+	}
+	t.Log(err)
 }
