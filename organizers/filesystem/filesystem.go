@@ -88,19 +88,14 @@ func (o *Organizer) Open(ctx context.Context, key cache.Key) (cache.Entry, io.Re
 	}
 	if !h.Blob {
 		// f is positioned at the body.
-		return h.Entry, readCloser{cache.VerifyReader(f, h.Size, h.Digest), f}, nil
+		return h.Entry, ondisk.VerifiedBody(f, h.Entry), nil
 	}
 	f.Close()
-	b, err := o.blobs.Open(h.Digest)
+	rc, err := o.blobs.Open(h.Entry)
 	if err != nil {
-		return cache.Entry{}, nil, fmt.Errorf("%w: entry %s: blob: %v", cache.ErrCorrupt, key.Short(), err)
+		return cache.Entry{}, nil, err
 	}
-	return h.Entry, readCloser{cache.VerifyReader(b, h.Size, h.Digest), b}, nil
-}
-
-type readCloser struct {
-	io.Reader
-	io.Closer
+	return h.Entry, rc, nil
 }
 
 // openEntry opens key's entry file and reads its header, leaving the file

@@ -110,7 +110,9 @@ func testCrash(t *testing.T, d Disk) {
 	if testing.Short() {
 		kills = 20
 	}
-	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 2))
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("kill instants from seed %d", seed)
+	r := rand.New(rand.NewPCG(seed, 2))
 	var checked int
 	for i := range kills {
 		cmd, out := startChild(t, "writer", dir, uint64(i+1))
@@ -218,6 +220,14 @@ func locker(o cache.Organizer, n int) error {
 		if err := os.WriteFile(counter, []byte(strconv.Itoa(c+1)), 0o644); err != nil {
 			return err
 		}
+		// The "computation": every process writes the same organizer.
+		size := 100
+		if c%5 == 0 {
+			size = 100 << 10
+		}
+		if _, err := o.Put(ctx, meta(KeyOf(fmt.Sprint("computed", c))), bytes.NewReader(Body(uint64(c), size))); err != nil {
+			return err
+		}
 		if err := os.Remove(m.Name()); err != nil {
 			return err
 		}
@@ -243,7 +253,7 @@ func holder(o cache.Organizer) error {
 func testProcessLock(t *testing.T, d Disk) {
 	requireMain(t)
 	dir := t.TempDir()
-	o := d.open(t, dir) // create the organizer once, before the children race to
+	o := d.open(t, dir)
 	o.Close()
 	h, out := startChild(t, "holder", dir, 0)
 	if line, _ := out.ReadString('\n'); line != "locked\n" {
@@ -252,31 +262,62 @@ func testProcessLock(t *testing.T, d Disk) {
 		t.Fatalf("holder did not lock: %q", line)
 	}
 	const lockers, n = 4, 15
-	var cmds []*exec.Cmd
-	for range lockers {
-		c, _ := startChild(t, "locker", dir, n)
-		cmds = append(cmds, c)
-	}
+	wait := startLockers(t, dir, lockers, n)
 	time.Sleep(300 * time.Millisecond)
 	if b, err := os.ReadFile(filepath.Join(dir, "counter")); err == nil {
 		t.Errorf("lockers counted %s while the holder held the lock", b)
 	}
 	h.Process.Signal(syscall.SIGKILL)
 	h.Wait()
-	deadline := time.AfterFunc(30*time.Second, func() {
-		for _, c := range cmds {
-			c.Process.Kill()
-		}
-	})
-	defer deadline.Stop()
-	for i, c := range cmds {
-		if err := c.Wait(); err != nil {
-			t.Errorf("locker %d: %v\n%s", i, err, c.Stderr)
+	wait()
+	checkLockers(t, d, dir, lockers*n)
+}
+
+// testProcessFirstOpen: processes that open a new organizer at the same
+// instant all get a working one.
+func testProcessFirstOpen(t *testing.T, d Disk) {
+	requireMain(t)
+	dir := t.TempDir()
+	const lockers, n = 4, 3
+	startLockers(t, dir, lockers, n)()
+	checkLockers(t, d, dir, lockers*n)
+}
+
+// startLockers starts count lockers of n turns each and returns a function
+// that waits for them, failing t if one fails.
+func startLockers(t *testing.T, dir string, count, n int) (wait func()) {
+	var cmds []*exec.Cmd
+	for range count {
+		c, _ := startChild(t, "locker", dir, uint64(n))
+		cmds = append(cmds, c)
+	}
+	return func() {
+		deadline := time.AfterFunc(30*time.Second, func() {
+			for _, c := range cmds {
+				c.Process.Kill()
+			}
+		})
+		defer deadline.Stop()
+		for i, c := range cmds {
+			if err := c.Wait(); err != nil {
+				t.Errorf("locker %d: %v\n%s", i, err, c.Stderr)
+			}
 		}
 	}
+}
+
+// checkLockers checks that the lockers' turns never overlapped and that
+// every turn's entry is stored.
+func checkLockers(t *testing.T, d Disk, dir string, turns int) {
+	t.Helper()
 	b, _ := os.ReadFile(filepath.Join(dir, "counter"))
-	if got := strings.TrimSpace(string(b)); got != strconv.Itoa(lockers*n) {
-		t.Errorf("counter = %s, want %d: some holders overlapped", got, lockers*n)
+	if got := strings.TrimSpace(string(b)); got != strconv.Itoa(turns) {
+		t.Errorf("counter = %s, want %d: some holders overlapped", got, turns)
+	}
+	o := d.open(t, dir)
+	defer o.Close()
+	if es, err := o.Entries(t.Context()); err != nil || len(es) != turns {
+		t.Errorf("Entries: %d, %v; want the %d the lockers stored", len(es), err, turns)
 	}
 }
 

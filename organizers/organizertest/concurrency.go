@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -171,5 +170,3 @@ func (r *errReader) Read(p []byte) (int, error) {
 	r.n -= n
 	return n, nil
 }
-
-var _ io.Reader = (*errReader)(nil)

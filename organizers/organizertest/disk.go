@@ -1,9 +1,12 @@
 package organizertest
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -48,8 +51,10 @@ func RunDisk(t *testing.T, d Disk) {
 	t.Run("Reopen", func(t *testing.T) { testReopen(t, d) })
 	t.Run("Damage", func(t *testing.T) { testDamage(t, d) })
 	t.Run("Dedup", func(t *testing.T) { testDedup(t, d) })
+	t.Run("PruneWhilePutting", func(t *testing.T) { testPruneWhilePutting(t, d) })
 	t.Run("Crash", func(t *testing.T) { testCrash(t, d) })
 	t.Run("ProcessLock", func(t *testing.T) { testProcessLock(t, d) })
+	t.Run("ProcessFirstOpen", func(t *testing.T) { testProcessFirstOpen(t, d) })
 }
 
 func (d Disk) open(t testing.TB, dir string) cache.Organizer {
@@ -99,6 +104,13 @@ func testDamage(t *testing.T, d Disk) {
 				}
 				o = d.open(t, dir)
 				defer o.Close()
+				if dmg == FlipByte {
+					// Stat reads metadata only, so it cannot see a
+					// flipped bit; reading the body must.
+					if _, err := o.Stat(ctx, key); err != nil {
+						t.Errorf("Stat after a flipped body bit: %v, want a hit (Stat reads no body)", err)
+					}
+				}
 				checkMissOrCorrupt(t, o, key)
 				// Entries may list it (Stat need not read bodies), but
 				// must not fail.
@@ -183,3 +195,47 @@ func testDedup(t *testing.T, d Disk) {
 }
 
 var testTime = time.Date(2026, 11, 22, 7, 0, 0, 0, time.UTC)
+
+// testPruneWhilePutting prunes over and over while writers store large
+// bodies: no committed entry may lose its blob.
+func testPruneWhilePutting(t *testing.T, d Disk) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	o := d.open(t, dir)
+	defer o.Close()
+	pr, ok := o.(cache.Pruner)
+	if !ok {
+		t.Fatalf("%T is not a cache.Pruner", o)
+	}
+	var stop atomic.Bool
+	var pg sync.WaitGroup
+	pg.Go(func() {
+		for !stop.Load() {
+			if _, err := pr.Prune(ctx); err != nil {
+				t.Errorf("Prune: %v", err)
+				return
+			}
+		}
+	})
+	var wg sync.WaitGroup
+	for w := range 3 {
+		wg.Go(func() {
+			for i := range 15 {
+				key := KeyOf(fmt.Sprint("prune race", w, i))
+				body := Body(uint64(w*100+i), 100<<10+i)
+				if _, err := o.Put(ctx, meta(key), streamOnly{bytes.NewReader(body)}); err != nil {
+					t.Errorf("Put: %v", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	stop.Store(true)
+	pg.Wait()
+	for w := range 3 {
+		for i := range 15 {
+			mustRead(t, o, KeyOf(fmt.Sprint("prune race", w, i)), Body(uint64(w*100+i), 100<<10+i))
+		}
+	}
+}

@@ -118,18 +118,18 @@ func isMiss(err error) bool {
 func sameMeta(got, want cache.Entry) error {
 	switch {
 	case got.Key != want.Key:
-		return fmt.Errorf("Key %s, want %s", got.Key.Short(), want.Key.Short())
+		return fmt.Errorf("key %s, want %s", got.Key.Short(), want.Key.Short())
 	case got.Digest != want.Digest:
-		return fmt.Errorf("Digest %s, want %s", got.Digest.String()[:12], want.Digest.String()[:12])
+		return fmt.Errorf("digest %s, want %s", got.Digest.String()[:12], want.Digest.String()[:12])
 	case got.Size != want.Size:
-		return fmt.Errorf("Size %d, want %d", got.Size, want.Size)
+		return fmt.Errorf("size %d, want %d", got.Size, want.Size)
 	case got.Format != want.Format || got.FormatVersion != want.FormatVersion:
-		return fmt.Errorf("Format %s/%s, want %s/%s", got.Format, got.FormatVersion, want.Format, want.FormatVersion)
+		return fmt.Errorf("format %s/%s, want %s/%s", got.Format, got.FormatVersion, want.Format, want.FormatVersion)
 	case got.StepType != want.StepType || got.StepName != want.StepName || got.ResultType != want.ResultType:
 		return fmt.Errorf("step %s %s %s, want %s %s %s", got.StepType, got.StepName, got.ResultType,
 			want.StepType, want.StepName, want.ResultType)
 	case !got.Created.Equal(want.Created):
-		return fmt.Errorf("Created %v, want %v", got.Created, want.Created)
+		return fmt.Errorf("created %v, want %v", got.Created, want.Created)
 	}
 	return nil
 }
@@ -294,7 +294,7 @@ func testEntriesSorted(t *testing.T, o cache.Organizer) {
 
 func testWorkDir(t *testing.T, o cache.Organizer) {
 	a, b := KeyOf("a"), KeyOf("b")
-	if o.WorkDir(a) != o.WorkDir(a) {
+	if w1, w2 := o.WorkDir(a), o.WorkDir(a); w1 != w2 {
 		t.Errorf("WorkDir is not stable")
 	}
 	if wa := o.WorkDir(a); wa != "" && wa == o.WorkDir(b) {

@@ -10,9 +10,14 @@ import (
 // to i+1. Append to it; never edit a released step.
 var migrations = []string{
 	// 1: entries with inline bodies (body NULL: in <path>.blobs), runs as
-	// JSON, with a copy without step logs for listing.
+	// JSON, with a copy without step logs for listing. entries is a rowid
+	// table with a unique index on key rather than WITHOUT ROWID keyed by
+	// key: an index b-tree keeps under 1 KiB of a row in its page, so a
+	// 1 KiB body would spill into overflow pages, each one more WAL frame
+	// per Put.
 	`CREATE TABLE entries (
-		key            BLOB PRIMARY KEY,
+		id             INTEGER PRIMARY KEY,
+		key            BLOB NOT NULL UNIQUE,
 		digest         BLOB NOT NULL,
 		size           INTEGER NOT NULL,
 		format         TEXT NOT NULL,
@@ -23,7 +28,7 @@ var migrations = []string{
 		created        INTEGER NOT NULL, -- unix nanoseconds
 		last_used      INTEGER NOT NULL, -- unix nanoseconds
 		body           BLOB
-	) WITHOUT ROWID;
+	);
 	CREATE TABLE runs (
 		id      TEXT PRIMARY KEY,
 		record  BLOB NOT NULL,

@@ -12,6 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,6 +53,13 @@ const dsnOptions = "?_busy_timeout=10000&_journal_mode=WAL&_synchronous=NORMAL&_
 // Open opens or creates the database at path and brings its schema up to
 // date. Large bodies go to path+".blobs", lock files to path+".locks".
 func Open(path string) (*Organizer, error) {
+	if strings.ContainsRune(path, '?') {
+		// The driver splits its DSN at the first '?'.
+		return nil, fmt.Errorf("open %s: a database path must not contain '?'", path)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	db, err := sql.Open("sqlite", path+dsnOptions)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -161,16 +171,11 @@ func (o *Organizer) Open(ctx context.Context, key cache.Key) (cache.Entry, io.Re
 	if !blob {
 		return e, io.NopCloser(cache.VerifyReader(bytes.NewReader(body), e.Size, e.Digest)), nil
 	}
-	f, err := o.blobs.Open(e.Digest)
+	rc, err := o.blobs.Open(e)
 	if err != nil {
-		return cache.Entry{}, nil, fmt.Errorf("%w: entry %s: blob: %v", cache.ErrCorrupt, key.Short(), err)
+		return cache.Entry{}, nil, err
 	}
-	return e, readCloser{cache.VerifyReader(f, e.Size, e.Digest), f}, nil
-}
-
-type readCloser struct {
-	io.Reader
-	io.Closer
+	return e, rc, nil
 }
 
 // Put implements cache.Organizer. A large body is stored in its side file
@@ -238,7 +243,7 @@ func (o *Organizer) Entries(ctx context.Context) ([]cache.Entry, error) {
 
 // Lock implements cache.Organizer with a flock on <path>.locks/<key>.lock.
 func (o *Organizer) Lock(ctx context.Context, key cache.Key) (func(), error) {
-	return ondisk.LockKey(ctx, o.path+".locks/"+key.String()+".lock")
+	return ondisk.LockKey(ctx, filepath.Join(o.path+".locks", key.String()+".lock"))
 }
 
 // Prune implements cache.Pruner: it removes side files that no entry
@@ -266,7 +271,7 @@ func (o *Organizer) Prune(ctx context.Context) (cache.PruneReport, error) {
 
 // WorkDir implements cache.Organizer: <path>.work/<key>, not created here.
 func (o *Organizer) WorkDir(key cache.Key) string {
-	return o.path + ".work/" + key.String()
+	return filepath.Join(o.path+".work", key.String())
 }
 
 // Close implements cache.Organizer.

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/formed-dev/formed/cache"
@@ -30,6 +31,14 @@ type Blobs struct {
 	Dir string
 }
 
+// headPool holds the buffers that Store reads the first InlineLimit+1
+// bytes of a body into: allocating 64 KiB per small Put costs more than
+// the rest of the Put.
+var headPool = sync.Pool{New: func() any {
+	b := make([]byte, InlineLimit+1)
+	return &b
+}}
+
 // Body is a body read by Store: its digest and size, and the body itself
 // when it is small enough to be kept inline.
 type Body struct {
@@ -46,14 +55,15 @@ type Body struct {
 func (s *Blobs) Store(ctx context.Context, body io.Reader) (b Body, release func(), err error) {
 	d := cache.NewDigester()
 	r := ctxReader{ctx: ctx, r: body}
-	head := make([]byte, InlineLimit+1)
+	hp := headPool.Get().(*[]byte)
+	defer headPool.Put(hp)
+	head := *hp
 	n, err := io.ReadFull(r, head)
 	switch err {
 	case io.EOF, io.ErrUnexpectedEOF:
-		head = head[:n]
-		d.Write(head)
+		b.Inline = append([]byte{}, head[:n]...)
+		d.Write(b.Inline)
 		b.Digest, b.Size = d.Sum()
-		b.Inline = head
 		return b, func() {}, nil
 	case nil:
 	default:
@@ -105,9 +115,26 @@ func (s *Blobs) Path(d cache.Digest) string {
 	return filepath.Join(s.Dir, h[:2], h)
 }
 
-// Open opens the blob d for reading.
-func (s *Blobs) Open(d cache.Digest) (*os.File, error) {
-	return os.Open(s.Path(d))
+// Open returns a reader of e's body from the blob store that verifies its
+// size and digest (cache.VerifyReader). A missing blob is ErrCorrupt: the
+// entry that references it is damaged.
+func (s *Blobs) Open(e cache.Entry) (io.ReadCloser, error) {
+	f, err := os.Open(s.Path(e.Digest))
+	if err != nil {
+		return nil, fmt.Errorf("%w: entry %s: blob: %v", cache.ErrCorrupt, e.Key.Short(), err)
+	}
+	return VerifiedBody(f, e), nil
+}
+
+// VerifiedBody returns a reader of e's body from f that verifies its size
+// and digest, and closes f.
+func VerifiedBody(f io.ReadCloser, e cache.Entry) io.ReadCloser {
+	return readCloser{cache.VerifyReader(f, e.Size, e.Digest), f}
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 // Size returns the size of the blob file d.

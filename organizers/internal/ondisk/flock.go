@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -37,10 +38,11 @@ func LockKey(ctx context.Context, path string) (unlock func(), err error) {
 			return nil, fmt.Errorf("lock %s: %w", path, err)
 		}
 		if err := unix.Stat(path, &now); err == nil && now.Ino == held.Ino && now.Dev == held.Dev {
-			return func() {
+			// Once: a second remove could take away the next holder's file.
+			return sync.OnceFunc(func() {
 				os.Remove(path)
 				f.Close()
-			}, nil
+			}), nil
 		}
 		f.Close() // the file was removed by its previous holder: retry
 	}
@@ -53,7 +55,7 @@ func Flock(ctx context.Context, path string, mode int) (unlock func(), err error
 	if err != nil {
 		return nil, err
 	}
-	return func() { f.Close() }, nil
+	return sync.OnceFunc(func() { f.Close() }), nil
 }
 
 // Polling bounds: a waiter first retries after minWait, doubling up to

@@ -1,0 +1,112 @@
+package filesystem
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/formed-dev/formed/cache"
+	"github.com/formed-dev/formed/organizers/organizertest"
+)
+
+// TestLayout pins the on-disk layout documented in docs/organizers.md.
+func TestLayout(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	o, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, large := organizertest.KeyOf("small"), organizertest.KeyOf("large")
+	body := organizertest.Body(1, 100<<10)
+	if _, err := o.Put(ctx, cache.Entry{Key: small}, strings.NewReader("hi")); err != nil {
+		t.Fatal(err)
+	}
+	e, err := o.Put(ctx, cache.Entry{Key: large}, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := o.Lock(ctx, small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := "locks/" + small.String() + ".lock"
+	if _, err := os.Stat(filepath.Join(dir, held)); err != nil {
+		t.Errorf("held lock: %v", err)
+	}
+	unlock()
+	run := &cache.Run{ID: cache.NewRunID(time.Now()), Status: cache.StatusCompleted}
+	if err := o.PutRun(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	var got []string
+	filepath.WalkDir(dir, func(path string, de fs.DirEntry, err error) error {
+		if err == nil && !de.IsDir() {
+			rel, _ := filepath.Rel(dir, path)
+			got = append(got, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	d := e.Digest.String()
+	want := []string{
+		"cache/v1/blobs/" + d[:2] + "/" + d,
+		"cache/v1/blobs/gc.lock",
+		"cache/v1/entries/" + large.String()[:2] + "/" + large.String(),
+		"cache/v1/entries/" + small.String()[:2] + "/" + small.String(),
+		"runs/" + run.ID + ".json",
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("files:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if got, want := o.WorkDir(small), filepath.Join(dir, "work", small.String()); got != want {
+		t.Errorf("WorkDir = %s, want %s", got, want)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "cache/v1/entries", small.String()[:2], small.String()))
+	if !bytes.HasPrefix(b, []byte(magic)) || !bytes.HasSuffix(b, []byte("}hi")) {
+		t.Errorf("small entry file %q: want magic, header, inline body", b)
+	}
+}
+
+// TestPruneStaleTemps: temporary files of killed writers go, young ones
+// (a live writer's) stay.
+func TestPruneStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	o, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	shard := filepath.Join(dir, "cache/v1/entries/ab")
+	os.MkdirAll(shard, 0o755)
+	old, young := filepath.Join(shard, ".tmp-old"), filepath.Join(dir, "runs", ".tmp-young")
+	blobTemp := filepath.Join(dir, "cache/v1/blobs/.tmp-any")
+	for _, p := range []string{old, young, blobTemp} {
+		if err := os.WriteFile(p, []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Chtimes(old, time.Time{}, time.Now().Add(-2*time.Hour))
+	rep, err := o.Prune(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Files != 2 {
+		t.Errorf("Prune removed %d files, want 2", rep.Files)
+	}
+	for p, want := range map[string]bool{old: false, young: true, blobTemp: false} {
+		if _, err := os.Stat(p); (err == nil) != want {
+			t.Errorf("%s exists: %v, want %v", filepath.Base(p), err == nil, want)
+		}
+	}
+}
