@@ -60,8 +60,8 @@ type Binder struct {
 }
 
 type binding struct {
-	b    *Binder
-	errs config.Errors
+	b     *Binder
+	errs  config.Errors
 	refs  []*Ref
 	impls []*registry.Impl
 	// quiet suppresses errors, for binding defaults and zero values.
