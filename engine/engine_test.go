@@ -13,6 +13,7 @@ import (
 	"github.com/formed-dev/formed/engine"
 	"github.com/formed-dev/formed/engine/config"
 	"github.com/formed-dev/formed/organizers/memory"
+
 	"github.com/formed-dev/formed/registry"
 )
 
@@ -364,3 +365,5 @@ func TestNondeterministicPropagates(t *testing.T) {
 		t.Errorf("calls rand=%d use=%d, want 2 and 2", n.Load(), m.Load())
 	}
 }
+
+func newMemory() cache.Organizer { return memory.New() }

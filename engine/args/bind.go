@@ -599,6 +599,12 @@ func protoField(im *registry.Impl, f fieldInfo) any {
 
 // describe names a Go type the way a config author thinks of it.
 func describe(t reflect.Type) string {
+	switch underlying(t).Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "integer"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "non-negative integer"
+	}
 	switch kind := JSONKind(t); kind {
 	case "object", "array":
 		return kind + " " + t.String()

@@ -109,7 +109,9 @@ func Load(path string, opts Options) (*Config, error) {
 	for k, v := range opts.TLACode {
 		vm.TLACode(k, v)
 	}
-	node, _, err := vm.ImportAST("", abs)
+	// Import the path as given, so that positions name the file as the
+	// user wrote it.
+	node, _, err := vm.ImportAST("", path)
 	if err != nil {
 		return nil, Errors{jsonnetError(err, path)}
 	}

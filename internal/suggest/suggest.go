@@ -13,7 +13,7 @@ func Nearest(name string, known []string) []string {
 		s string
 		d int
 	}
-	limit := max(2, len(name)/3)
+	limit := max(1, (len(name)+1)/3)
 	var cands []cand
 	lower := strings.ToLower(name)
 	for _, k := range known {
