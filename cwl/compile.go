@@ -90,7 +90,10 @@ type compiler struct {
 	p     problems
 	tools map[string]*CommandLineTool
 	named map[string]*WorkflowInput // workflow inputs that bindings name
-	users map[string][]string       // named input -> "step.port" that use it
+	users map[string][]string       // named input -> the step inputs it feeds
+	// needed holds the named inputs that feed a required input without a
+	// default; the others may be left out and become optional.
+	needed map[string]bool
 	out   Compiled
 }
 
@@ -125,7 +128,7 @@ func (c *compiler) compile() {
 	wf := &c.out.Workflow
 	*wf = Workflow{CWLVersion: Version, Class: "Workflow", ID: s.ID, Label: s.Label, Doc: s.Doc,
 		Inputs: []WorkflowInput{}, Outputs: []WorkflowOutput{}, Steps: []WorkflowStep{}}
-	c.users = map[string][]string{}
+	c.users, c.needed = map[string][]string{}, map[string]bool{}
 	stepIDs := map[string]string{}    // step name -> step id
 	stepOuts := map[string][]Output{} // step name -> outputs
 	for i, st := range steps {
@@ -181,7 +184,8 @@ func (c *compiler) compile() {
 		in := c.named[name]
 		v, ok := s.Inputs[name]
 		if !ok {
-			if !in.Type.Optional {
+			in.Type.Optional = true // a null lets the tools' defaults apply
+			if c.needed[name] {
 				c.p.add("workflow input %s: required by %s but has no value in inputs", name, strings.Join(c.users[name], ", "))
 			}
 		} else if jv, err := jobValue(in.Type, v); err != nil {
@@ -236,7 +240,8 @@ func (c *compiler) bind(where, stepID string, in Input, binds map[string]Bind, s
 			c.p.add("%s: workflow input name %q: use letters, digits, '_' and '-'", where, b.Input)
 			return "", false
 		}
-		user := strings.TrimPrefix(where, "step ")
+		user := where
+		c.needed[b.Input] = c.needed[b.Input] || !in.Type.Optional && in.Default == nil
 		if prev := c.named[b.Input]; prev != nil {
 			if !sameType(prev.Type, in.Type) {
 				c.p.add("%s: workflow input %s has type %s here but %s for %s", where, b.Input, in.Type, prev.Type, c.users[b.Input][0])

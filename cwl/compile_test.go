@@ -99,7 +99,7 @@ func TestCompileRejects(t *testing.T) {
 		{"missing required input", []cwl.StepSpec{{Tool: "wc"}},
 			nil, "step 1 (wc) input text: required input is not bound"},
 		{"named input without value", []cwl.StepSpec{{Tool: "wc", In: map[string]cwl.Bind{"text": {Input: "data"}}}},
-			nil, "workflow input data: required by 1 (wc) input text but has no value in inputs"},
+			nil, "workflow input data: required by step 1 (wc) input text but has no value in inputs"},
 		{"unused input value", []cwl.StepSpec{{Tool: "wc", In: map[string]cwl.Bind{"text": {Value: "a.txt"}}}},
 			map[string]any{"extra": 1}, "inputs.extra: no step binds it"},
 		{"unknown tool", []cwl.StepSpec{{Tool: "cat"}},
@@ -128,5 +128,24 @@ func TestCompileRejects(t *testing.T) {
 				t.Errorf("error = %v\nwant ErrInvalid containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestCompileLeavesDefaultsToTools checks a named input without a value
+// that feeds only inputs with defaults becomes optional, so the tool's
+// default applies.
+func TestCompileLeavesDefaultsToTools(t *testing.T) {
+	c, err := cwl.Compile(cwl.WorkflowSpec{ID: "wf", Tools: tools(t), Steps: []cwl.StepSpec{
+		{Tool: "shasum", In: map[string]cwl.Bind{"file": {Value: "a"}, "algorithm": {Input: "algo"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range c.Workflow.Inputs {
+		if in.ID == "algo" && in.Type.String() != "int?" {
+			t.Errorf("workflow input algo has type %s, want int?", in.Type)
+		}
+	}
+	if _, ok := c.Inputs["algo"]; ok {
+		t.Errorf("job inputs %v hold a value for algo", c.Inputs)
 	}
 }
