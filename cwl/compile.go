@@ -94,7 +94,7 @@ type compiler struct {
 	// needed holds the named inputs that feed a required input without a
 	// default; the others may be left out and become optional.
 	needed map[string]bool
-	out   Compiled
+	out    Compiled
 }
 
 func (c *compiler) compile() {
