@@ -124,12 +124,18 @@ func Run(ctx context.Context, wf *cwl.Workflow, in map[string]any, opts Options)
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Dir = tmp
+	stopped := stopGroup(cmd)
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
 	if opts.Log != nil {
 		cmd.Stderr = io.MultiWriter(&stderr, opts.Log)
 	}
-	if err := cmd.Run(); err != nil {
+	err = cmd.Run()
+	stopped()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("run workflow %s with %s: stopped: %w", wf.ID, prog, context.Cause(ctx))
+		}
 		return nil, fmt.Errorf("run workflow %s with %s: %w:\n%s", wf.ID, prog, err, lastLines(stderr.String(), 25))
 	}
 	var out map[string]any

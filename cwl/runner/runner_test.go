@@ -1,11 +1,13 @@
 package runner_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/formed-dev/formed/cwl"
 	"github.com/formed-dev/formed/cwl/internal/cwltest"
@@ -76,5 +78,30 @@ func TestRunUnknownRunner(t *testing.T) {
 	}
 	if errors.Is(err, runner.ErrNoRunner) {
 		t.Errorf("an unknown runner is not a missing one")
+	}
+}
+
+// TestRunStopsWithContext cancels a run whose tool sleeps and checks the
+// runner and its tool stop soon.
+func TestRunStopsWithContext(t *testing.T) {
+	cwltest.Runner(t, "cwltool")
+	dir := t.TempDir()
+	t.Chdir(dir)
+	os.WriteFile("hello.txt", nil, 0o644)
+	marker := filepath.Join(dir, "still-running")
+	c := workflow(t, "sh", "-c", "sleep 2; touch "+marker)
+	ctx, cancel := context.WithTimeout(t.Context(), 1500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := runner.Run(ctx, &c.Workflow, c.Inputs, runner.Options{Runner: runner.CWLTool, OutDir: "out"})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error = %v, want context.DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("Run took %v after cancellation", d)
+	}
+	// The tool would have touched the marker 2s after it started.
+	if _, err := os.Stat(marker); err == nil {
+		t.Errorf("the tool kept running after the run was stopped")
 	}
 }
