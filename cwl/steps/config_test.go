@@ -45,10 +45,11 @@ func evalConfig(t *testing.T, path string, ext map[string]string) config {
 }
 
 // execute runs the named steps (all when only is empty) and those they
-// depend on, and returns every result.
-func execute(t *testing.T, c config, only ...string) map[string]any {
+// depend on, and returns every result and the directory that holds each
+// step's work directory under its name.
+func execute(t *testing.T, c config, only ...string) (results map[string]any, work string) {
 	t.Helper()
-	results := map[string]any{}
+	results, work = map[string]any{}, t.TempDir()
 	var run func(name string, stack []string)
 	run = func(name string, stack []string) {
 		if _, done := results[name]; done {
@@ -64,7 +65,7 @@ func execute(t *testing.T, c config, only ...string) map[string]any {
 		for _, dep := range refs(args) {
 			run(strings.SplitN(dep, ".", 2)[0], append(stack, name))
 		}
-		results[name] = call(t, name, resolve(t, args, results))
+		results[name] = call(t, filepath.Join(work, name), name, resolve(t, args, results))
 	}
 	if len(only) == 0 {
 		for name := range c.Steps {
@@ -75,7 +76,7 @@ func execute(t *testing.T, c config, only ...string) map[string]any {
 	for _, name := range only {
 		run(name, nil)
 	}
-	return results
+	return results, work
 }
 
 func refs(v any) []string {
@@ -128,7 +129,7 @@ func resolve(t *testing.T, v any, results map[string]any) any {
 
 // call decodes args into the step's argument struct, rejecting unknown
 // fields, runs the step and returns its result as generic JSON.
-func call(t *testing.T, name string, args any) any {
+func call(t *testing.T, workDir, name string, args any) any {
 	t.Helper()
 	m := args.(map[string]any)
 	typ := m["type"].(string)
@@ -144,7 +145,8 @@ func call(t *testing.T, name string, args any) any {
 	if err := dec.Decode(a.Interface()); err != nil {
 		t.Fatalf("step %s (%s): decode arguments: %v", name, typ, err)
 	}
-	res, err := step.Call(t.Context(), a.Elem().Interface())
+	ctx := registry.WithInfo(t.Context(), registry.Info{Name: name, Type: typ, WorkDir: workDir})
+	res, err := step.Call(ctx, a.Elem().Interface())
 	if err != nil {
 		t.Fatalf("step %s (%s): %v", name, typ, err)
 	}

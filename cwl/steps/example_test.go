@@ -23,7 +23,7 @@ const exampleConfig = "../../examples/cwl/config.jsonnet"
 
 // checkOutputs checks the example workflow's output object against counts
 // and a checksum computed here.
-func checkOutputs(t *testing.T, out map[string]any) {
+func checkOutputs(t *testing.T, out map[string]any, dir string) {
 	t.Helper()
 	data, err := os.ReadFile("../../examples/cwl/data/hello.txt")
 	if err != nil {
@@ -34,7 +34,11 @@ func checkOutputs(t *testing.T, out map[string]any) {
 		if !ok {
 			t.Fatalf("output object has no %s: %v", id, out)
 		}
-		b, err := os.ReadFile(f["path"].(string))
+		path, _ := f["path"].(string)
+		if filepath.Dir(path) != dir {
+			t.Errorf("output %s is at %s, want it in the step's work directory %s", id, path, dir)
+		}
+		b, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,8 +67,11 @@ func TestExampleRuns(t *testing.T) {
 			t.Parallel()
 			c := evalConfig(t, exampleConfig, map[string]string{"submit_url": ""})
 			c.Steps["run"]["runner"] = r.runner
-			res := execute(t, c, "run")
-			checkOutputs(t, res["run"].(map[string]any))
+			res, work := execute(t, c, "run")
+			checkOutputs(t, res["run"].(map[string]any), filepath.Join(work, "run", "outputs"))
+			if entries, _ := os.ReadDir(filepath.Join(work, "run")); len(entries) != 1 {
+				t.Errorf("the work directory holds %v; want only outputs/, the scratch files removed", entries)
+			}
 		})
 	}
 }
@@ -80,7 +87,7 @@ func TestExampleDocuments(t *testing.T) {
 	dir := t.TempDir()
 	c.Steps["files"]["dir"] = dir
 	delete(c.Steps, "run") // TestExampleRuns runs it
-	res := execute(t, c)
+	res, _ := execute(t, c)
 
 	var files []string
 	for _, f := range res["files"].(map[string]any)["files"].([]any) {
@@ -151,7 +158,7 @@ func TestExampleSubmits(t *testing.T) {
 	defer srv.Close()
 	c := evalConfig(t, exampleConfig, map[string]string{"submit_url": srv.URL + "/compute/workflows"})
 	c.Steps["submit"]["interval"] = "10ms"
-	res := execute(t, c, "submit")
+	res, _ := execute(t, c, "submit")
 	got := res["submit"].(map[string]any)
 	if got["status"] != "COMPLETED" || got["logs"] != "done\n" {
 		t.Errorf("submit result = %v", got)
