@@ -140,6 +140,8 @@ func TestBuildRejects(t *testing.T) {
 		{"no id", cwl.NewTool("").BaseCommand("x"), "no id"},
 		{"docker without image", cwl.NewTool("t").BaseCommand("x").Docker(""), "no dockerPull"},
 		{"duplicate requirement", cwl.NewTool("t").BaseCommand("x").Docker("a").Docker("b"), "requirement DockerRequirement given twice"},
+		{"$include in a requirement", cwl.NewTool("t").BaseCommand("x").Requirement(cwl.Requirement{Class: "SchemaDefRequirement", Extra: map[string]any{"$include": "types.yml"}}),
+			`requirement SchemaDefRequirement: raw key "$include"`},
 		{"bad env name", cwl.NewTool("t").BaseCommand("x").Env("1X", "y"), `"1X" is not an environment variable name`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -165,5 +167,18 @@ func TestBuildListsEveryProblem(t *testing.T) {
 	}
 	if len(inv.Problems) != 3 {
 		t.Errorf("got %d problems, want 3:\n%v", len(inv.Problems), err)
+	}
+}
+
+func TestBuildAcceptsOtherRequirementClasses(t *testing.T) {
+	tool, err := cwl.NewTool("t").BaseCommand("samtools").
+		Hint(cwl.Requirement{Class: "SoftwareRequirement", Extra: map[string]any{"packages": []any{map[string]any{"package": "samtools"}}}}).
+		Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ := json.Marshal(tool.Hints[0])
+	if want := `{"class":"SoftwareRequirement","packages":[{"package":"samtools"}]}`; string(js) != want {
+		t.Errorf("hint = %s, want %s", js, want)
 	}
 }

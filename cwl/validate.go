@@ -108,7 +108,7 @@ func (t *CommandLineTool) validate(p *problems, top bool) {
 	}
 	checkRequirements(p, "requirement", t.Requirements, t.Namespaces)
 	checkRequirements(p, "hint", t.Hints, t.Namespaces)
-	checkExtra(p, "", t.Extra, t.Namespaces)
+	checkExtra(p, "", t.Extra, t.Namespaces, false)
 	if usesJavaScript(t) && !hasClass(t.Requirements, InlineJavascriptRequirement) && !hasClass(t.Hints, InlineJavascriptRequirement) {
 		p.add("JavaScript expressions without InlineJavascriptRequirement; add it to requirements")
 	}
@@ -126,7 +126,7 @@ func checkRequirements(p *problems, kind string, rs []Requirement, ns map[string
 		}
 		seen[r.Class] = true
 		checkPrefix(p, kind+" class "+r.Class, r.Class, ns)
-		checkExtra(p, kind+" "+r.Class+": ", r.Extra, ns)
+		checkExtra(p, kind+" "+r.Class+": ", r.Extra, ns, true)
 		switch r.Class {
 		case DockerRequirement:
 			if r.DockerPull == "" && r.DockerImageID == "" {
@@ -164,13 +164,18 @@ func checkRequirements(p *problems, kind string, rs []Requirement, ns map[string
 	}
 }
 
-// checkExtra rejects raw keys CWL would not accept as plain fields.
-func checkExtra(p *problems, where string, extra map[string]any, ns map[string]string) {
+// checkExtra rejects raw keys CWL would not accept. Plain (unprefixed)
+// keys are fields of requirement classes the package does not model when
+// plainOK, and unknown fields otherwise.
+func checkExtra(p *problems, where string, extra map[string]any, ns map[string]string, plainOK bool) {
 	for _, k := range sortedKeys(extra) {
 		switch {
 		case strings.HasPrefix(k, "$"):
 			p.add("%sraw key %q: keys starting with '$' are preprocessing directives ($import, $include, $mixin) that formed does not support; inline the content instead", where, k)
 		case !strings.Contains(k, ":"):
+			if plainOK {
+				continue
+			}
 			p.add("%sraw key %q: CWL rejects unknown fields; name an extension field prefix:%s with a declared namespace", where, k, k)
 		default:
 			checkPrefix(p, where+"raw key "+k, k, ns)
