@@ -8,6 +8,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/formed-dev/formed/cwl"
 	"github.com/formed-dev/formed/cwl/payload"
+	"github.com/formed-dev/formed/cwl/steps"
 )
 
 // Documents are what the example emits.
@@ -78,38 +80,13 @@ func build(data string) (*Documents, error) {
 	return &Documents{Tools: tools, Compiled: compiled, Payload: p}, nil
 }
 
-// write writes the documents into dir and returns the file names.
+// write writes the documents into dir as the cwl_write step does, and
+// returns the file names.
 func (d *Documents) write(dir string) ([]string, error) {
-	type file struct {
-		name string
-		v    any
-		enc  func(any) ([]byte, error)
-	}
-	var files []file
-	for _, t := range d.Tools {
-		files = append(files, file{t.ID + ".cwl", t, cwl.EncodeYAML})
-	}
-	id := d.Compiled.Workflow.ID
-	files = append(files,
-		file{id + ".cwl", d.Compiled.Workflow, cwl.EncodeYAML},
-		file{id + "_inputs.yml", d.Compiled.Inputs, cwl.EncodeYAML},
-		file{d.Payload.ID + "_payload.json", d.Payload, cwl.EncodeJSON})
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, f := range files {
-		data, err := f.enc(f.v)
-		if err != nil {
-			return nil, fmt.Errorf("encode %s: %w", f.name, err)
-		}
-		path := filepath.Join(dir, f.name)
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			return nil, err
-		}
-		names = append(names, path)
-	}
-	return names, nil
+	res, err := steps.Write(context.Background(), steps.WriteArgs{
+		Dir: dir, Tools: d.Tools, Workflow: &d.Compiled.Workflow, Inputs: d.Compiled.Inputs, Payload: d.Payload,
+	})
+	return res.Files, err
 }
 
 func main() {
