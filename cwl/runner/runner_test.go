@@ -105,3 +105,38 @@ func TestRunStopsWithContext(t *testing.T) {
 		t.Errorf("the tool kept running after the run was stopped")
 	}
 }
+
+// TestRunStagesWritable stages an input writable, lets the tool change it
+// and takes it back with FromInput: the output is the changed copy and the
+// input is left alone.
+func TestRunStagesWritable(t *testing.T) {
+	cwltest.Runner(t, "cwltool")
+	dir := t.TempDir()
+	t.Chdir(dir)
+	os.WriteFile("notes.txt", []byte("first\n"), 0o644)
+	tool, err := cwl.NewTool("append").BaseCommand("sh", "-c", `echo second >> "$0"`).
+		Input("file", cwl.File, cwl.Position(1), cwl.ValueFrom("$(inputs.file.basename)")).
+		Stage("file", true).
+		Output("changed", cwl.File, cwl.FromInput("file")).
+		Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := cwl.Compile(cwl.WorkflowSpec{ID: "wf", Tools: []cwl.CommandLineTool{*tool},
+		Steps: []cwl.StepSpec{{Tool: "append", In: map[string]cwl.Bind{"file": {Value: "notes.txt"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := runner.Run(t.Context(), &c.Workflow, c.Inputs, runner.Options{Runner: runner.CWLTool, OutDir: "out"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := out["wf__step__1__append___changed"].(map[string]any)
+	path, _ := f["path"].(string)
+	if got, _ := os.ReadFile(path); string(got) != "first\nsecond\n" {
+		t.Errorf("output %s = %q, want the changed copy", path, got)
+	}
+	if got, _ := os.ReadFile("notes.txt"); string(got) != "first\n" {
+		t.Errorf("input = %q, want it unchanged", got)
+	}
+}
