@@ -92,25 +92,26 @@ func TestSubmitSucceeds(t *testing.T) {
 
 func TestSubmitFails(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		s    *service
-		want []string
-		is   error
+		name    string
+		s       *service
+		timeout time.Duration
+		want    []string
+		is      error
 	}{
-		{"error status", &service{statuses: []string{"PENDING", "ERROR"}},
+		{"error status", &service{statuses: []string{"PENDING", "ERROR"}}, 5 * time.Second,
 			[]string{"workflow wf1 ERROR", "toil: job wc failed: exit 1"}, submit.ErrFailed},
-		{"cancelled", &service{statuses: []string{"CANCELLED"}},
+		{"cancelled", &service{statuses: []string{"CANCELLED"}}, 5 * time.Second,
 			[]string{"workflow wf1 CANCELLED"}, submit.ErrFailed},
-		{"non-2xx answer", &service{statuses: []string{"PENDING"}, postCode: http.StatusBadRequest},
+		{"non-2xx answer", &service{statuses: []string{"PENDING"}, postCode: http.StatusBadRequest}, 5 * time.Second,
 			[]string{"400 Bad Request", "payload rejected: cwlJobInputs is required"}, nil},
-		{"never finishes", &service{statuses: []string{"PENDING"}},
-			[]string{"workflow wf1 still PENDING after 50ms", "raise the timeout"}, submit.ErrTimeout},
-		{"slow service", &service{statuses: []string{"COMPLETED"}, delay: 300 * time.Millisecond},
-			[]string{"workflow wf1 not accepted after 50ms"}, submit.ErrTimeout},
+		{"never finishes", &service{statuses: []string{"PENDING"}}, 500 * time.Millisecond,
+			[]string{"workflow wf1 still PENDING after 500ms", "raise the timeout"}, submit.ErrTimeout},
+		{"slow service", &service{statuses: []string{"COMPLETED"}, delay: time.Second}, 200 * time.Millisecond,
+			[]string{"workflow wf1 not accepted after 200ms"}, submit.ErrTimeout},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := start(t, tc.s)
-			c.Timeout = 50 * time.Millisecond
+			c.Timeout = tc.timeout
 			res, err := c.Submit(t.Context(), "wf1", []byte(`{}`))
 			if err == nil {
 				t.Fatalf("Submit = %+v, want an error", res)
