@@ -88,18 +88,14 @@ func (b *Builder) WriteFile(name, contents string, writable bool) *Builder {
 
 // Resources sets a ResourceRequirement.
 func (b *Builder) Resources(r Resources) *Builder {
-	return b.Requirement(Requirement{Class: ResourceRequirement,
-		CoresMin: r.CoresMin, CoresMax: r.CoresMax, RAMMin: r.RAMMin, RAMMax: r.RAMMax,
-		TmpdirMin: r.TmpdirMin, OutdirMin: r.OutdirMin})
+	return b.Requirement(Requirement{Class: ResourceRequirement, Resources: r})
 }
 
 // GPU adds cwltool's CUDARequirement as a hint and declares the cwltool
 // namespace it lives in.
 func (b *Builder) GPU(c CUDA) *Builder {
 	b.Namespace("cwltool", CWLToolNamespace)
-	return b.Hint(Requirement{Class: CUDARequirement,
-		CUDAVersionMin: c.VersionMin, CUDAComputeCapability: c.ComputeCapability,
-		CUDADeviceCountMin: c.DeviceCountMin, CUDADeviceCountMax: c.DeviceCountMax})
+	return b.Hint(Requirement{Class: CUDARequirement, CUDA: c})
 }
 
 // Env sets an environment variable for the tool (EnvVarRequirement).

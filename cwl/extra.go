@@ -74,7 +74,12 @@ func jsonFields(t reflect.Type) map[string]bool {
 	m := map[string]bool{}
 	for f := range t.Fields() {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name != "" && name != "-" {
+		switch {
+		case name == "" && f.Anonymous && f.Type.Kind() == reflect.Struct:
+			for k := range jsonFields(f.Type) {
+				m[k] = true
+			}
+		case name != "" && name != "-":
 			m[name] = true
 		}
 	}

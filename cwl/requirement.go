@@ -36,19 +36,11 @@ type Requirement struct {
 	// EnvVarRequirement
 	EnvDef []EnvVar `json:"envDef,omitempty"`
 
-	// ResourceRequirement; RAM and disk in mebibytes.
-	CoresMin  float64 `json:"coresMin,omitempty"`
-	CoresMax  float64 `json:"coresMax,omitempty"`
-	RAMMin    int64   `json:"ramMin,omitempty"`
-	RAMMax    int64   `json:"ramMax,omitempty"`
-	TmpdirMin int64   `json:"tmpdirMin,omitempty"`
-	OutdirMin int64   `json:"outdirMin,omitempty"`
+	// ResourceRequirement
+	Resources
 
 	// cwltool:CUDARequirement
-	CUDAVersionMin        string `json:"cudaVersionMin,omitempty"`
-	CUDAComputeCapability string `json:"cudaComputeCapability,omitempty"`
-	CUDADeviceCountMin    int    `json:"cudaDeviceCountMin,omitempty"`
-	CUDADeviceCountMax    int    `json:"cudaDeviceCountMax,omitempty"`
+	CUDA
 
 	// InlineJavascriptRequirement
 	ExpressionLib []string `json:"expressionLib,omitempty"`
@@ -101,10 +93,11 @@ type Resources struct {
 	OutdirMin int64   `json:"outdirMin,omitempty"`
 }
 
-// CUDA are the fields of cwltool's CUDARequirement.
+// CUDA are the fields of cwltool's CUDARequirement; VersionMin and
+// ComputeCapability are required.
 type CUDA struct {
-	VersionMin        string `json:"cudaVersionMin"`
-	ComputeCapability string `json:"cudaComputeCapability"`
+	VersionMin        string `json:"cudaVersionMin,omitempty"`
+	ComputeCapability string `json:"cudaComputeCapability,omitempty"`
 	DeviceCountMin    int    `json:"cudaDeviceCountMin,omitempty"`
 	DeviceCountMax    int    `json:"cudaDeviceCountMax,omitempty"`
 }

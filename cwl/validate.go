@@ -157,7 +157,7 @@ func checkRequirements(p *problems, kind string, rs []Requirement, ns map[string
 				p.add("%s %s: ramMax %v is below ramMin %v", kind, r.Class, r.RAMMax, r.RAMMin)
 			}
 		case CUDARequirement:
-			if r.CUDAVersionMin == "" || r.CUDAComputeCapability == "" {
+			if r.VersionMin == "" || r.ComputeCapability == "" {
 				p.add("%s %s: cudaVersionMin and cudaComputeCapability are required", kind, r.Class)
 			}
 		}
