@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/formed-dev/formed/cwl"
+	"github.com/formed-dev/formed/cwl/internal/cwltest"
 )
 
 // kitchenSink uses every feature of the Builder.
@@ -64,12 +65,12 @@ func TestBuildGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, name+".json", js)
+			cwltest.Golden(t, name+".json", js)
 			y, err := cwl.EncodeYAML(tool)
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, name+".cwl", y)
+			cwltest.Golden(t, name+".cwl", y)
 
 			var back cwl.CommandLineTool
 			if err := json.Unmarshal(js, &back); err != nil {

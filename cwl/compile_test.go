@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/formed-dev/formed/cwl"
+	"github.com/formed-dev/formed/cwl/internal/cwltest"
 )
 
 func tools(t *testing.T) []cwl.CommandLineTool {
@@ -48,12 +49,12 @@ func TestCompileGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "count_then_sum.cwl", y)
+	cwltest.Golden(t, "count_then_sum.cwl", y)
 	job, err := cwl.EncodeJSON(c.Inputs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "count_then_sum.inputs.json", job)
+	cwltest.Golden(t, "count_then_sum.inputs.json", job)
 
 	js, err := json.Marshal(c)
 	if err != nil {

@@ -102,7 +102,7 @@ func TestExampleDocuments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden(t, name, data)
+		cwltest.Golden(t, name, data)
 	}
 
 	// The payload validates against the service's schema too.

@@ -1,11 +1,7 @@
 package steps_test
 
 import (
-	"bytes"
 	"context"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,26 +9,6 @@ import (
 	"github.com/formed-dev/formed/cwl/steps"
 	"github.com/formed-dev/formed/registry"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s changed (run go test -update if intended):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
 
 func TestRegistered(t *testing.T) {
 	for name, cacheable := range map[string]bool{

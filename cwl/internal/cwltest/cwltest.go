@@ -1,8 +1,11 @@
-// Package cwltest finds what the cwl packages' tests need outside the
-// repository: the CWL runners and the shared reference directory.
+// Package cwltest holds what the cwl packages' tests share: the CWL
+// runners and the shared reference directory they find outside the
+// repository, and golden files with an -update flag.
 package cwltest
 
 import (
+	"bytes"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,5 +50,27 @@ func Reference(t testing.TB, file string) string {
 			t.Skipf("no shared/reference/%s above the working directory: the reference data sits beside the repository in the project's workspace only", file)
 		}
 		dir = parent
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// Golden compares got with testdata/name, or rewrites the file when the
+// test runs with -update.
+func Golden(t testing.TB, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s changed (run go test -update if intended):\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
 }
