@@ -40,7 +40,8 @@ type Options struct {
 	// Container runs tools in their DockerRequirement images; false passes
 	// --no-container.
 	Container bool
-	// Args are extra arguments for the runner, before the documents.
+	// Args are extra arguments for the runner, after the package's own (so
+	// they override them: toil's --batchSystem, say) and before the documents.
 	Args []string
 	// Log receives the runner's standard error; nil discards it.
 	Log io.Writer
@@ -113,7 +114,7 @@ func Run(ctx context.Context, wf *cwl.Workflow, in map[string]any, opts Options)
 			return nil, err
 		}
 		args = []string{"--jobStore", "file:" + filepath.Join(tmp, "jobstore"), "--workDir", work,
-			"--outdir", outDir, "--logLevel", "WARNING"}
+			"--outdir", outDir, "--batchSystem", "single_machine", "--logLevel", "WARNING"}
 	}
 	if !opts.Container {
 		args = append(args, "--no-container")
