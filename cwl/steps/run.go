@@ -33,6 +33,9 @@ func Run(ctx context.Context, in RunArgs) (map[string]any, error) {
 	if in.Runner == "" {
 		in.Runner = runner.CWLTool
 	}
+	if _, err := runner.Program(in.Runner); err != nil {
+		return nil, fmt.Errorf("cwl_run: %w", err)
+	}
 	work, err := registry.WorkDir(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("cwl_run: work directory: %w", err)
