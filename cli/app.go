@@ -24,6 +24,8 @@ import (
 	ucli "github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
+	// The built-in steps: CWL tools, workflows, payloads, submission, runs.
+	_ "github.com/formed-dev/formed/cwl/steps"
 	"github.com/formed-dev/formed/engine"
 	"github.com/formed-dev/formed/engine/config"
 	"github.com/formed-dev/formed/registry"

@@ -68,8 +68,13 @@ func (a *App) runCommand(g globals) *ucli.Command {
 				for i, e := range res.Errors {
 					names[i] = e.Step
 				}
-				return &exitError{code: ExitFailed, err: fmt.Errorf("run %s failed at step %s: %w\ncompleted steps are cached; fix the problem and run again to resume (formed workflow runs show %s)",
-					res.RunID, strings.Join(names, ", "), errors.Join(errorsOf(res.Errors)...), res.RunID)}
+				detail := ""
+				if c.Bool("json") {
+					// The display has shown the errors already.
+					detail = ": " + errors.Join(errorsOf(res.Errors)...).Error()
+				}
+				return &exitError{code: ExitFailed, err: fmt.Errorf("run %s failed at step %s%s\ncompleted steps are cached; fix the problem and run again to resume (details: formed workflow runs show %s)",
+					res.RunID, strings.Join(names, ", "), detail, res.RunID)}
 			case err != nil:
 				return err
 			}

@@ -67,8 +67,9 @@ func TestDefaultChoice(t *testing.T) {
 	}{
 		{1, "json"},
 		{[]byte("x"), "bytes"},
-		{struct{ A any }{}, "gob"},
-		{map[string]any{}, "gob"},
+		{struct{ A any }{}, "json"},
+		{map[string]any{}, "json"},
+		{struct{ R interface{ Read([]byte) (int, error) } }{}, "gob"},
 		{time.Time{}, "json"},
 		{"s", "json"},
 	}

@@ -9,8 +9,10 @@ import (
 )
 
 // JSON stores values with encoding/json. It is the default for types that
-// survive a JSON round trip: no interfaces, functions, channels or complex
-// numbers, unless the type marshals itself.
+// survive a JSON round trip: no functions, channels, complex numbers or
+// non-empty interfaces, unless the type marshals itself. Values held in an
+// any come back as encoding/json gives them: float64 numbers,
+// map[string]any objects, []any lists.
 type JSON struct{}
 
 // Name implements Format.
@@ -64,6 +66,11 @@ func jsonCheck(t reflect.Type, seen map[reflect.Type]bool) error {
 		return nil
 	case reflect.Pointer, reflect.Slice, reflect.Array:
 		return jsonCheck(t.Elem(), seen)
+	case reflect.Interface:
+		if t.NumMethod() == 0 {
+			return nil
+		}
+		return fmt.Errorf("interface %s values cannot be decoded from JSON", t)
 	case reflect.Map:
 		switch t.Key().Kind() {
 		case reflect.String, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,

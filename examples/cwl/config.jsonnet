@@ -3,10 +3,11 @@
 // into a workflow, run locally, written out as files, and turned into a
 // compute-service payload that is submitted only when a URL is given:
 //
-//   formed run examples/cwl/config.jsonnet --ext-str submit_url=
-//   formed run examples/cwl/config.jsonnet --ext-str submit_url=http://host/compute/workflows
+//   formed workflow run examples/cwl/config.jsonnet
+//   formed workflow run examples/cwl/config.jsonnet --ext-str submit_url=http://host/compute/workflows
 //
-// submit_url must always be defined; the empty string skips submission.
+// submit_url is defined (empty) in the repository's formed.yml; an empty
+// URL skips submission.
 local submit_url = std.extVar('submit_url');
 local ref(name) = { type: 'ref', ref: name };
 
