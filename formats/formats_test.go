@@ -69,7 +69,9 @@ func TestDefaultChoice(t *testing.T) {
 		{[]byte("x"), "bytes"},
 		{struct{ A any }{}, "json"},
 		{map[string]any{}, "json"},
-		{struct{ R interface{ Read([]byte) (int, error) } }{}, "gob"},
+		{struct {
+			R interface{ Read([]byte) (int, error) }
+		}{}, "gob"},
 		{time.Time{}, "json"},
 		{"s", "json"},
 	}
