@@ -149,7 +149,7 @@ func Execute(ctx context.Context, plan *Plan, opts Options) (*Result, error) {
 			ex.doneWith(ps)
 			continue
 		}
-		if err := ex.compute(ctx, ps); err != nil {
+		if err := ex.compute(ctx, ps, false); err != nil {
 			failed[ps.Name] = true
 			var se *StepError
 			if errors.As(err, &se) && ctx.Err() == nil {
@@ -269,7 +269,7 @@ func (ex *executor) value(ctx context.Context, ps *PlanStep) (any, error) {
 		}
 		ex.warn(ps.Name, fmt.Sprintf("cached result of step %s (%s) is unusable (%v); recomputing", ps.Name, ps.Key.Short(), err))
 	}
-	if err := ex.compute(ctx, ps); err != nil {
+	if err := ex.compute(ctx, ps, true); err != nil {
 		return nil, err
 	}
 	ex.mu.Lock()
@@ -310,7 +310,10 @@ func (ex *executor) restore(ctx context.Context, ps *PlanStep) (any, error) {
 
 // compute runs ps (after making sure its inputs are available) and stores
 // its result. It reports progress through callbacks and the run record.
-func (ex *executor) compute(ctx context.Context, ps *PlanStep) error {
+// Unless recompute is set (the stored entry is known to be damaged), a
+// result another process stored while this one waited for the lock is used
+// instead.
+func (ex *executor) compute(ctx context.Context, ps *PlanStep, recompute bool) error {
 	st := ex.state[ps.Name]
 	rec := &ex.record.Steps[st.index]
 	if ps.Cacheable {
@@ -320,7 +323,7 @@ func (ex *executor) compute(ctx context.Context, ps *PlanStep) error {
 		}
 		defer unlock()
 		// Another process may have computed it while we waited.
-		if _, err := ex.org.Stat(ctx, ps.Key); err == nil && !ex.forced(ps) {
+		if _, err := ex.org.Stat(ctx, ps.Key); err == nil && !ex.forced(ps) && !recompute {
 			ex.emit(Event{Kind: EventStepStart, Step: ps.Name, Type: ps.Def.Name, Fingerprint: ps.Key.String(), Index: st.index + 1})
 			rec.Status, rec.Stored = cache.StatusCached, true
 			ex.emit(Event{Kind: EventStepEnd, Step: ps.Name, Type: ps.Def.Name, Fingerprint: ps.Key.String(), Status: cache.StatusCached, Index: st.index + 1,
