@@ -2,6 +2,7 @@ package cache
 
 import (
 	"encoding/hex"
+	"math"
 	"testing"
 )
 
@@ -14,7 +15,7 @@ func TestEncodingGolden(t *testing.T) {
 		"b":    int64(-2),
 		"a":    []any{true, false, nil, 1.5, uint64(7), "x", []byte{1}},
 		"r":    Ref{Producer: Key{1}, Path: []string{"total"}},
-		"zero": -0.0,
+		"zero": math.Copysign(0, -1),
 	}); err != nil {
 		t.Fatal(err)
 	}
