@@ -35,7 +35,7 @@ func findModule(dir string) (*module, error) {
 		gomod := filepath.Join(d, "go.mod")
 		data, err := os.ReadFile(gomod)
 		if err == nil {
-			f, err := modfile.ParseLax(gomod, data, nil)
+			f, err := modfile.Parse(gomod, data, nil)
 			if err != nil {
 				return nil, err
 			}
