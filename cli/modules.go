@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -66,10 +67,12 @@ func (a *App) requiredModules(ctx context.Context, g globals, args []string) (in
 // exit status are then the binary's own. Elsewhere, and for an App with
 // its own streams, the binary runs as a child.
 func (a *App) runBinary(path string, args []string) int {
-	env := append(os.Environ(), modbuild.BinaryEnv+"="+path)
+	// execve keeps duplicate variables, and the first one wins.
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, modbuild.BinaryEnv+"=") })
+	env = append(env, modbuild.BinaryEnv+"="+path)
 	if a.replace {
 		err := execve(path, args, env)
-		a.printError(fmt.Errorf("run %s: %w", path, err))
+		a.printError(fmt.Errorf("run %s: %w; delete %s and run again to rebuild it", path, err, filepath.Dir(path)))
 		return ExitFailed
 	}
 	cmd := exec.Command(path, args[1:]...)
@@ -85,7 +88,7 @@ func (a *App) runBinary(path string, args []string) int {
 	case errors.As(err, &ee):
 		return ExitCanceled // killed by a signal
 	}
-	a.printError(fmt.Errorf("run %s: %w", path, err))
+	a.printError(fmt.Errorf("run %s: %w; delete %s and run again to rebuild it", path, err, filepath.Dir(path)))
 	return ExitFailed
 }
 

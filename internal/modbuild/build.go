@@ -11,11 +11,16 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 // keep is how many binaries a project's cache holds; older ones are
 // removed after a build.
 const keep = 3
+
+// staleBuild is the age after which a build directory is taken to be left
+// by a killed build, and removed.
+const staleBuild = 24 * time.Hour
 
 // MainSource returns the generated main of a binary that links pkgs.
 func MainSource(pkgs []string) []byte {
@@ -71,11 +76,21 @@ func (p *Plan) Build(ctx context.Context, w io.Writer, reason string) error {
 	if err := os.WriteFile(filepath.Join(tmp, "manifest"), p.Manifest.Encode(), 0o644); err != nil {
 		return err
 	}
+	// A binary in place is complete: its data reach the disk before the
+	// rename, and the rename before the next build.
+	for _, f := range []string{exe, filepath.Join(tmp, "manifest"), tmp} {
+		if err := syncPath(f); err != nil {
+			return err
+		}
+	}
 	final := filepath.Dir(p.Path)
 	if err := os.Rename(tmp, final); err != nil {
 		if !p.Cached() { // else a concurrent build of the same key won
 			return fmt.Errorf("install %s: %w", final, err)
 		}
+	}
+	if err := syncPath(p.binDir); err != nil {
+		return err
 	}
 	if err := writeAtomic(filepath.Join(p.binDir, "last"), []byte(p.Key[:32]+"\n")); err != nil {
 		return err
@@ -144,17 +159,38 @@ func (p *Plan) prune() {
 	}
 	var dirs []dir
 	for _, de := range des {
-		if !de.IsDir() || len(de.Name()) != 32 || de.Name() == p.Key[:32] {
+		fi, err := de.Info()
+		if err != nil || !de.IsDir() || de.Name() == p.Key[:32] {
 			continue
 		}
-		if fi, err := de.Info(); err == nil {
+		switch {
+		case len(de.Name()) == 32:
 			dirs = append(dirs, dir{de.Name(), fi.ModTime().UnixNano()})
+		case strings.HasPrefix(de.Name(), "build-") && time.Since(fi.ModTime()) > staleBuild:
+			os.RemoveAll(filepath.Join(p.binDir, de.Name())) // left by a killed build
 		}
 	}
 	sort.Slice(dirs, func(i, j int) bool { return dirs[i].mod > dirs[j].mod })
 	for i := keep - 1; i < len(dirs); i++ {
 		os.RemoveAll(filepath.Join(p.binDir, dirs[i].name))
 	}
+}
+
+// syncPath flushes a file or directory to disk. Some systems cannot sync
+// a directory; that is no error.
+func syncPath(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		if fi, serr := f.Stat(); serr == nil && fi.IsDir() {
+			return nil
+		}
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	return nil
 }
 
 // writeAtomic writes data to a temporary file beside path and renames it
