@@ -372,7 +372,7 @@ func TestLibraryMode(t *testing.T) {
 	}
 	os.Remove(filepath.Join(e.dir, "double.jsonnet"))
 	lib := filepath.Join(t.TempDir(), "custom-steps")
-	build := exec.Command("go", "build", "-o", lib, ".")
+	build := exec.Command("go", "build", "-mod=mod", "-o", lib, ".")
 	build.Dir = e.dir
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build examples/custom-steps: %v\n%s", err, out)

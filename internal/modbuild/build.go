@@ -73,6 +73,13 @@ func (p *Plan) Build(ctx context.Context, w io.Writer, reason string) error {
 	if err := p.probe(ctx, exe); err != nil {
 		return err
 	}
+	// The copies would make the directory look like a module of its own to
+	// editors; main.go stays, to show what was built.
+	for _, name := range []string{"go.mod", "go.sum"} {
+		if err := os.Remove(filepath.Join(tmp, name)); err != nil {
+			return err
+		}
+	}
 	if err := os.WriteFile(filepath.Join(tmp, "manifest"), p.Manifest.Encode(), 0o644); err != nil {
 		return err
 	}
