@@ -54,6 +54,10 @@ func (a *App) requiredModules(ctx context.Context, g globals, args []string) (in
 		reason := plan.Reason()
 		fmt.Fprintf(a.Stderr, "formed: building a formed binary with %s, because %s\n", strings.Join(plan.Packages, ", "), reason)
 		if err := plan.Build(ctx, a.Stderr, reason); err != nil {
+			if ctx.Err() != nil {
+				a.printError(fmt.Errorf("building a formed binary with %s: canceled", strings.Join(plan.Packages, ", ")))
+				return ExitCanceled, true
+			}
 			a.printError(&exitError{code: ExitUsage, err: err})
 			return ExitUsage, true
 		}
