@@ -42,6 +42,10 @@ type App struct {
 	TTY bool
 	// Getenv reads the environment; nil means os.Getenv.
 	Getenv func(string) string
+
+	// replace makes a workflow command that needs a binary built for
+	// required_modules replace the process with it (Main, on Unix).
+	replace bool
 }
 
 // Main runs the formed command on os.Args with the process's streams and
@@ -53,7 +57,7 @@ func Main() int {
 		<-ctx.Done()
 		stop() // a second signal kills at once
 	}()
-	a := &App{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, TTY: term.IsTerminal(int(os.Stdout.Fd()))}
+	a := &App{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, TTY: term.IsTerminal(int(os.Stdout.Fd())), replace: canExec}
 	return a.Run(ctx, os.Args)
 }
 
@@ -74,6 +78,9 @@ func (a *App) Run(ctx context.Context, args []string) int {
 	if err != nil {
 		fmt.Fprintf(a.Stderr, "formed: %v\n", err)
 		return ExitUsage
+	}
+	if code, done := a.requiredModules(ctx, g, rest); done {
+		return code
 	}
 	app := a.newApp(g)
 	err = app.RunContext(ctx, rest)

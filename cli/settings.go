@@ -29,7 +29,10 @@ type Settings struct {
 	Environment map[string]string `yaml:"environment"`
 	// LogLevel is the lowest step log level shown: debug, info, warn, error.
 	LogLevel string `yaml:"log_level"`
-	// RequiredModules lists Go packages whose steps the command must have.
+	// RequiredModules lists the import paths of Go packages whose steps the
+	// command must have. A workflow command run by a binary that lacks one
+	// builds (once) and runs a binary that has them; see
+	// docs/required-modules.md.
 	RequiredModules []string `yaml:"required_modules"`
 
 	// Path is the settings file, or "" when none was found; Dir is the

@@ -3,9 +3,11 @@ package registry
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"reflect"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -36,6 +38,10 @@ type Step struct {
 	Func any
 	// Site is the file:line of the Register call.
 	Site string
+	// Package is the import path of the package whose code called
+	// Register ("main" for a command), which may differ from the package
+	// that declares Func.
+	Package string
 
 	cacheable *bool
 }
@@ -69,6 +75,9 @@ type Impl struct {
 	Description string
 	// Site is the file:line of the RegisterImpl call.
 	Site string
+	// Package is the import path of the package whose code called
+	// RegisterImpl.
+	Package string
 }
 
 // Struct is the struct type the config object decodes into.
@@ -108,7 +117,7 @@ func Add[A, R any](r *Registry, name string, fn Func[A, R], opts ...Option) *Ste
 }
 
 func add[A, R any](r *Registry, name string, fn Func[A, R], skip int, opts []Option) *Step {
-	site := caller(skip + 1)
+	site, pkg := callerPackage(skip + 1)
 	if fn == nil {
 		panic(fmt.Sprintf("registry: step %q at %s: nil function", name, site))
 	}
@@ -127,6 +136,7 @@ func add[A, R any](r *Registry, name string, fn Func[A, R], skip int, opts []Opt
 		Call:          func(ctx context.Context, a any) (any, error) { return fn(ctx, a.(A)) },
 		Func:          fn,
 		Site:          site,
+		Package:       pkg,
 	}
 	var o options
 	for _, opt := range opts {
@@ -139,8 +149,8 @@ func add[A, R any](r *Registry, name string, fn Func[A, R], skip int, opts []Opt
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if old, ok := r.steps[name]; ok {
-		panic(fmt.Sprintf("registry: step %q registered twice: first by %s at %s, again by %s at %s",
-			name, old.FuncName(), old.Site, s.FuncName(), site))
+		panic(fmt.Sprintf("registry: step %q registered twice: first by package %s (%s at %s), again by package %s (%s at %s)",
+			name, old.Package, old.FuncName(), old.Site, pkg, s.FuncName(), site))
 	}
 	r.steps[name] = s
 	return s
@@ -160,7 +170,7 @@ func AddImpl[I any](r *Registry, name string, proto I, opts ...Option) *Impl {
 }
 
 func addImpl[I any](r *Registry, name string, proto I, opts []Option) *Impl {
-	site := caller(3)
+	site, pkg := callerPackage(3)
 	iface := reflect.TypeFor[I]()
 	if iface.Kind() != reflect.Interface {
 		panic(fmt.Sprintf("registry: implementation %q at %s: %s is not an interface type", name, site, iface))
@@ -187,7 +197,7 @@ func addImpl[I any](r *Registry, name string, proto I, opts []Option) *Impl {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	im := &Impl{Interface: iface, Name: name, Type: t, Proto: proto, Description: o.description, Site: site}
+	im := &Impl{Interface: iface, Name: name, Type: t, Proto: proto, Description: o.description, Site: site, Package: pkg}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	m := r.impls[iface]
@@ -196,8 +206,8 @@ func addImpl[I any](r *Registry, name string, proto I, opts []Option) *Impl {
 		r.impls[iface] = m
 	}
 	if old, ok := m[name]; ok {
-		panic(fmt.Sprintf("registry: implementation %q of %s registered twice: first %s at %s, again %s at %s",
-			name, iface, old.Type, old.Site, t, site))
+		panic(fmt.Sprintf("registry: implementation %q of %s registered twice: first %s by package %s at %s, again %s by package %s at %s",
+			name, iface, old.Type, old.Package, old.Site, t, pkg, site))
 	}
 	m[name] = im
 	return im
@@ -262,6 +272,34 @@ func caller(skip int) string {
 		return "unknown"
 	}
 	return fmt.Sprintf("%s:%d", file, line)
+}
+
+// callerPackage returns the file:line of the caller skip frames up and the
+// import path of the package its function belongs to.
+func callerPackage(skip int) (site, pkg string) {
+	pc, file, line, ok := runtime.Caller(skip)
+	if !ok {
+		return "unknown", "unknown"
+	}
+	return fmt.Sprintf("%s:%d", file, line), funcPackage(runtime.FuncForPC(pc).Name())
+}
+
+// funcPackage returns the package path of a runtime function name such as
+// "example.com/m/steps.init.func1", "example.com/m/steps.(*T).Run-fm",
+// "example.com/m.reg[...]" or "main.init.0". The linker escapes dots in
+// the last element of the path ("gopkg.in/yaml%2ev3.init.0").
+func funcPackage(name string) string {
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i] // type arguments may hold slashes and dots
+	}
+	slash := strings.LastIndexByte(name, '/')
+	if i := strings.IndexByte(name[slash+1:], '.'); i >= 0 {
+		name = name[:slash+1+i]
+	}
+	if p, err := url.PathUnescape(name); err == nil {
+		return p
+	}
+	return name
 }
 
 func validName(s string) bool {
