@@ -258,10 +258,11 @@ func TestRequiredModules(t *testing.T) {
 		t.Errorf("workflow result: exit %d", code)
 	}
 	e.expect("echo's result", stdout, "t1|from stdin|from env")
-	if _, stderr, code = e.run("", nil, "workflow", "run", "fail.jsonnet"); code != ExitFailed {
+	if stdout, stderr, code = e.run("", nil, "workflow", "run", "fail.jsonnet"); code != ExitFailed {
 		t.Errorf("failing step: exit %d, want %d\n%s", code, ExitFailed, stderr)
 	}
-	e.expect("failing step", stderr, "failing as asked")
+	e.expect("failing step", stdout, "failing as asked")
+	e.expect("failing step", stderr, "failed at step f")
 	if _, stderr, code = e.run("", nil, "workflow", "run", "missing.jsonnet"); code != ExitUsage {
 		t.Errorf("missing config: exit %d, want %d\n%s", code, ExitUsage, stderr)
 	}
