@@ -26,15 +26,7 @@ func (a *App) graphCommand(g globals) *ucli.Command {
 			&ucli.StringFlag{Name: "format", Value: "text", Usage: "text, dot or mermaid"},
 		),
 		Action: func(c *ucli.Context) error {
-			s, err := a.session(g)
-			if err != nil {
-				return err
-			}
-			wf, err := s.load(c)
-			if err != nil {
-				return err
-			}
-			o, err := s.organizer()
+			_, wf, o, err := a.open(c, g)
 			if err != nil {
 				return err
 			}
@@ -84,15 +76,7 @@ func (a *App) resultCommand(g globals) *ucli.Command {
 			if c.NArg() != 2 {
 				return usageErr("workflow result: want CONFIG STEP, got %d arguments", c.NArg())
 			}
-			s, err := a.session(g)
-			if err != nil {
-				return err
-			}
-			wf, err := s.load(c)
-			if err != nil {
-				return err
-			}
-			o, err := s.organizer()
+			_, wf, o, err := a.open(c, g)
 			if err != nil {
 				return err
 			}

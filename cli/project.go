@@ -98,6 +98,24 @@ func (s *session) load(c *ucli.Context) (*engine.Workflow, error) {
 	return wf, nil
 }
 
+// open loads the command's config and opens the organizer, for commands
+// that need both; the caller closes the organizer.
+func (a *App) open(c *ucli.Context, g globals) (*session, *engine.Workflow, cache.Organizer, error) {
+	s, err := a.session(g)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	wf, err := s.load(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	o, err := s.organizer()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return s, wf, o, nil
+}
+
 // organizer opens the organizer named by --organizer, else formed.yml,
 // else the filesystem organizer in .formed/ of the project directory.
 func (s *session) organizer() (cache.Organizer, error) {

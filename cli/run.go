@@ -25,23 +25,15 @@ func (a *App) runCommand(g globals) *ucli.Command {
 			&ucli.StringFlag{Name: "log-level", Usage: "lowest step log `LEVEL` shown: debug, info, warn, error"},
 		),
 		Action: func(c *ucli.Context) error {
-			s, err := a.session(g)
-			if err != nil {
-				return err
-			}
-			wf, err := s.load(c)
-			if err != nil {
-				return err
-			}
-			level, err := s.logLevel(c)
-			if err != nil {
-				return err
-			}
-			o, err := s.organizer()
+			s, wf, o, err := a.open(c, g)
 			if err != nil {
 				return err
 			}
 			defer o.Close()
+			level, err := s.logLevel(c)
+			if err != nil {
+				return err
+			}
 			plan, err := engine.MakePlan(c.Context, wf, o, engine.PlanOptions{Targets: c.StringSlice("step"), Force: c.StringSlice("force")})
 			if err != nil {
 				return &exitError{code: ExitUsage, err: err}
