@@ -319,7 +319,7 @@ func (ex *executor) compute(ctx context.Context, ps *PlanStep, recompute bool) e
 	if ps.Cacheable {
 		unlock, err := ex.org.Lock(ctx, ps.Key)
 		if err != nil {
-			return ex.finish(ps, rec, time.Now(), ctx, fmt.Errorf("lock %s: %w", ps.Key.Short(), err))
+			return ex.finish(ctx, ps, rec, ex.now(), fmt.Errorf("lock %s: %w", ps.Key.Short(), err))
 		}
 		defer unlock()
 		// Another process may have computed it while we waited.
@@ -347,25 +347,25 @@ func (ex *executor) compute(ctx context.Context, ps *PlanStep, recompute bool) e
 		if errors.As(err, &se) {
 			err = fmt.Errorf("input %s failed: %w", se.Step, se.Err)
 		}
-		return ex.finish(ps, rec, start, ctx, fmt.Errorf("decode arguments: %w", err))
+		return ex.finish(ctx, ps, rec, start, fmt.Errorf("decode arguments: %w", err))
 	}
 	out, err := ex.call(ctx, ps, rec, in)
 	if err != nil {
-		return ex.finish(ps, rec, start, ctx, err)
+		return ex.finish(ctx, ps, rec, start, err)
 	}
 	if ctx.Err() != nil {
-		return ex.finish(ps, rec, start, ctx, ctx.Err())
+		return ex.finish(ctx, ps, rec, start, ctx.Err())
 	}
 	if ps.Cacheable {
 		if err := ex.store(ctx, ps, out); err != nil {
-			return ex.finish(ps, rec, start, ctx, err)
+			return ex.finish(ctx, ps, rec, start, err)
 		}
 		rec.Stored = true
 	}
 	ex.mu.Lock()
 	ex.values[ps.Name] = out
 	ex.mu.Unlock()
-	return ex.finish(ps, rec, start, ctx, nil)
+	return ex.finish(ctx, ps, rec, start, nil)
 }
 
 func (ex *executor) forced(ps *PlanStep) bool {
@@ -373,7 +373,7 @@ func (ex *executor) forced(ps *PlanStep) bool {
 }
 
 // finish records the end of a computed step and emits step_end.
-func (ex *executor) finish(ps *PlanStep, rec *cache.StepRecord, start time.Time, ctx context.Context, err error) error {
+func (ex *executor) finish(ctx context.Context, ps *PlanStep, rec *cache.StepRecord, start time.Time, err error) error {
 	d := ex.now().Sub(start)
 	rec.DurationS = d.Seconds()
 	ev := Event{Kind: EventStepEnd, Step: ps.Name, Type: ps.Def.Name, Fingerprint: ps.Key.String(), Duration: d, Index: ex.state[ps.Name].index + 1, Reason: ps.Reason}

@@ -17,7 +17,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
 	jsonnet "github.com/google/go-jsonnet"
@@ -173,23 +172,20 @@ func jsonnetError(err error, path string) *Error {
 		Error() string
 	}
 	if errors.As(err, &st) {
-		return &Error{Pos: posOf(st.Loc()), Msg: "jsonnet: " + staticMessage(st.Error()), Err: err}
+		return &Error{Pos: posOf(st.Loc()), Msg: "jsonnet: " + staticMessage(st.Error(), st.Loc()), Err: err}
 	}
 	return &Error{Msg: fmt.Sprintf("jsonnet: %v", err), Hint: "while evaluating " + path, Err: err}
 }
 
 // staticMessage drops the "file:line:col " prefix go-jsonnet puts on static
 // errors, since Error prints the position itself.
-func staticMessage(s string) string {
-	for i := 0; i+1 < len(s); i++ {
-		if s[i] == ' ' {
-			if _, err := strconv.Atoi(string(s[i-1])); err == nil {
-				return s[i+1:]
-			}
-			break
+func staticMessage(msg string, loc ast.LocationRange) string {
+	if rest, ok := strings.CutPrefix(msg, loc.FileName+":"); ok {
+		if _, after, ok := strings.Cut(rest, " "); ok {
+			return after
 		}
 	}
-	return s
+	return msg
 }
 
 func posOf(l ast.LocationRange) Pos {
