@@ -5,7 +5,7 @@ package quickstart
 import formedregistry "github.com/formed-dev/formed/registry"
 
 func init() {
-	formedregistry.RecordCodeVersions("github.com/formed-dev/formed/examples/quickstart", "8875d05831e109379ccfe2eee5a46f7c github.com/formed-dev/formed/examples/quickstart github.com/formed-dev/formed/registry", map[string]string{
+	formedregistry.RecordCodeVersions("github.com/formed-dev/formed/examples/quickstart", "435edb4a2aa668171d99c9118a9cece2 github.com/formed-dev/formed/examples/quickstart github.com/formed-dev/formed/registry", map[string]string{
 		"quickstart.go:67": "2de682488687ebbcd01fe1ea068fbde953cbb865b947c6ec81d5b519cc7f748d",
 		"quickstart.go:68": "2de682488687ebbcd01fe1ea068fbde953cbb865b947c6ec81d5b519cc7f748d",
 		"quickstart.go:71": "d33128904035dab3fc7a27173de3989218c9dad4ab53dc3da51ed8d64be2e31c",

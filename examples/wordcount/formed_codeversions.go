@@ -5,7 +5,7 @@ package wordcount
 import formedregistry "github.com/formed-dev/formed/registry"
 
 func init() {
-	formedregistry.RecordCodeVersions("github.com/formed-dev/formed/examples/wordcount", "99c049102f30084424d811b7fa6c0481 github.com/formed-dev/formed/examples/wordcount github.com/formed-dev/formed/registry", map[string]string{
+	formedregistry.RecordCodeVersions("github.com/formed-dev/formed/examples/wordcount", "f5eb3a024dea849db897ecdf22a94fcc github.com/formed-dev/formed/examples/wordcount github.com/formed-dev/formed/registry", map[string]string{
 		"Ngrams":           "4b6c0730ca07b645cae92d7a77903d35c08b8e6abe9c03a0c1ec6e56ab41326c",
 		"ReadArgs":         "69fb9626987fcb11dc862c02af3a5700f2dbe2d05f95e16556a8ba337d168659",
 		"Whitespace":       "ddc77a47d8a5efce101033835ed991ea789ff70db8fb1923c9fc8b380c8929b9",
