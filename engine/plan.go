@@ -28,6 +28,7 @@ const (
 	ReasonNondet        = "not deterministic"
 	ReasonNotInCache    = "not in cache"
 	ReasonPreviousError = "failed last time"
+	ReasonDamaged       = "cached result damaged"
 )
 
 // PlanOptions select what a plan covers.
@@ -67,6 +68,9 @@ type PlanStep struct {
 	ArgsDigest string
 	// Target reports whether the step was asked for (or no targets were).
 	Target bool
+	// Damaged is the error (wrapping cache.ErrCorrupt) of a stored entry
+	// that failed its metadata or size check; the step runs again.
+	Damaged error
 }
 
 // Step returns the plan step named name.
@@ -134,7 +138,9 @@ func MakePlan(ctx context.Context, w *Workflow, o cache.Organizer, opts PlanOpti
 			switch {
 			case err == nil:
 				ps.Cached = true
-			case errors.Is(err, cache.ErrNotFound), errors.Is(err, cache.ErrCorrupt):
+			case errors.Is(err, cache.ErrCorrupt):
+				ps.Damaged = err
+			case errors.Is(err, cache.ErrNotFound):
 			default:
 				return nil, fmt.Errorf("step %s: look up %s: %w", name, key.Short(), err)
 			}
@@ -153,6 +159,9 @@ func MakePlan(ctx context.Context, w *Workflow, o cache.Organizer, opts PlanOpti
 			}
 			ps.ArgsDigest = argsDigest(s)
 			ps.Reason = reasonAgainst(ps, prev[name])
+			if ps.Damaged != nil {
+				ps.Reason = ReasonDamaged
+			}
 		}
 		p.Steps = append(p.Steps, ps)
 		p.byName[name] = ps

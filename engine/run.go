@@ -149,6 +149,9 @@ func Execute(ctx context.Context, plan *Plan, opts Options) (*Result, error) {
 			ex.doneWith(ps)
 			continue
 		}
+		if ps.Damaged != nil {
+			ex.warn(ps.Name, fmt.Sprintf("cached result of step %s (%s) is unusable (%v); recomputing", ps.Name, ps.Key.Short(), ps.Damaged))
+		}
 		if err := ex.compute(ctx, ps, false); err != nil {
 			failed[ps.Name] = true
 			var se *StepError
