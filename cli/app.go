@@ -228,6 +228,7 @@ func (a *App) newApp(g globals) *ucli.App {
 					a.graphCommand(g),
 					a.resultCommand(g),
 					a.runsCommand(g),
+					a.cacheCommand(g),
 					a.stepsCommand(),
 					a.schemaCommand(g),
 				},

@@ -1,0 +1,786 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode/utf8"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/formed-dev/formed/cache"
+	"github.com/formed-dev/formed/engine"
+)
+
+// minPrefix is the shortest fingerprint prefix the cache commands accept.
+const minPrefix = 4
+
+// keyLister is implemented by organizers that can list the keys of all
+// their entries, including damaged ones, which Entries leaves out.
+type keyLister interface {
+	Keys(ctx context.Context) ([]cache.Key, error)
+}
+
+func (a *App) cacheCommand(g globals) *ucli.Command {
+	return &ucli.Command{
+		Name:  "cache",
+		Usage: "list, show, remove, collect and verify cache entries",
+		Description: "FP is a step fingerprint as shown by 'cache ls' or 'run', or a unique prefix of\n" +
+			"at least 4 hex digits.",
+		Subcommands: []*ucli.Command{
+			a.cacheLsCommand(g),
+			a.cacheShowCommand(g),
+			a.cacheRmCommand(g),
+			a.cacheGCCommand(g),
+			a.cacheVerifyCommand(g),
+		},
+	}
+}
+
+func (a *App) cacheLsCommand(g globals) *ucli.Command {
+	return &ucli.Command{
+		Name:  "ls",
+		Usage: "list cache entries: fingerprint, step type, size, created, last used",
+		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "step", Usage: "list only entries of step `TYPE`"},
+			&ucli.BoolFlag{Name: "json", Usage: "print JSON"},
+		},
+		Action: func(c *ucli.Context) error {
+			if c.NArg() > 0 {
+				return usageErr("cache ls takes no arguments (did you mean 'cache show %s'?)", c.Args().First())
+			}
+			o, err := a.openOrganizer(g)
+			if err != nil {
+				return err
+			}
+			defer o.Close()
+			entries, err := o.Entries(c.Context)
+			if err != nil {
+				return err
+			}
+			total := len(entries)
+			if t := c.String("step"); t != "" {
+				kept := entries[:0]
+				for _, e := range entries {
+					if e.StepType == t {
+						kept = append(kept, e)
+					}
+				}
+				entries = kept
+			}
+			if c.Bool("json") {
+				if entries == nil {
+					entries = []cache.Entry{}
+				}
+				return json.NewEncoder(a.Stdout).Encode(entries)
+			}
+			if len(entries) == 0 {
+				if c.String("step") != "" {
+					fmt.Fprintf(a.Stdout, "no cache entries of step type %s\n", c.String("step"))
+				} else {
+					fmt.Fprintln(a.Stdout, "no cache entries")
+				}
+			} else {
+				var size int64
+				tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "FINGERPRINT\tSTEP TYPE\tSTEP\tSIZE\tCREATED\tLAST USED")
+				for _, e := range entries {
+					size += e.Size
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Key.Short(), e.StepType, orDash(e.StepName), formatSize(e.Size),
+						formatTime(e.Created), formatTime(e.LastUsed))
+				}
+				tw.Flush()
+				fmt.Fprintf(a.Stdout, "%d entries, %s\n", len(entries), formatSize(size))
+			}
+			if kl, ok := o.(keyLister); ok {
+				if keys, err := kl.Keys(c.Context); err == nil && len(keys) > total {
+					fmt.Fprintf(a.Stderr, "formed: %d damaged entries not listed; 'formed workflow cache verify' reports them\n", len(keys)-total)
+				}
+			}
+			return nil
+		},
+	}
+}
+
+// previewLimit bounds the preview of a text result.
+const (
+	previewBytes = 2 << 10
+	previewLines = 20
+	// verifyLimit is the largest body 'cache show' reads to the end to
+	// verify it.
+	verifyLimit = 256 << 20
+)
+
+func (a *App) cacheShowCommand(g globals) *ucli.Command {
+	return &ucli.Command{
+		Name:      "show",
+		Usage:     "show a cache entry's metadata and, for text formats, a preview",
+		ArgsUsage: "FP",
+		Flags:     []ucli.Flag{&ucli.BoolFlag{Name: "json", Usage: "print the metadata as JSON"}},
+		Action: func(c *ucli.Context) error {
+			if c.NArg() != 1 {
+				return usageErr("cache show: want one FP, got %d arguments", c.NArg())
+			}
+			o, err := a.openOrganizer(g)
+			if err != nil {
+				return err
+			}
+			defer o.Close()
+			key, err := resolveKey(c.Context, o, c.Args().First())
+			if err != nil {
+				return err
+			}
+			e, err := o.Stat(c.Context, key)
+			if err != nil {
+				return entryErr(key, err)
+			}
+			if c.Bool("json") {
+				enc := json.NewEncoder(a.Stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(e)
+			}
+			step := e.StepType
+			if e.StepName != "" {
+				step = e.StepName + " (" + e.StepType + ")"
+			}
+			fmt.Fprintf(a.Stdout, "entry %s\n  step:      %s\n  result:    %s\n  format:    %s (version %s)\n  size:      %s (%d bytes)\n  digest:    %s\n  created:   %s\n  last used: %s\n",
+				e.Key, step, orDash(e.ResultType), e.Format, e.FormatVersion, formatSize(e.Size), e.Size, e.Digest,
+				formatTime(e.Created), formatTime(e.LastUsed))
+			if runs, err := o.Runs(c.Context); err == nil {
+				var ids []string
+				for _, r := range runs {
+					if storedBy(r, key) {
+						ids = append(ids, r.ID)
+					}
+				}
+				if len(ids) > 0 {
+					fmt.Fprintf(a.Stdout, "  runs:      %d reference it, newest %s\n", len(ids), ids[0])
+				}
+			}
+			if e.Size > verifyLimit && e.Format != "json" && e.Format != "text" {
+				fmt.Fprintln(a.Stdout, "  verified:  not read ('formed workflow cache verify' reads every entry)")
+				return nil
+			}
+			head, err := readHead(c.Context, o, key, e.Size <= verifyLimit)
+			if err != nil {
+				if errors.Is(err, cache.ErrCorrupt) {
+					return &exitError{code: ExitFailed, err: fmt.Errorf("entry %s is damaged: %v\nrun the workflow again to recompute it, or remove it: formed workflow cache rm %s", key.Short(), err, key.Short())}
+				}
+				return err
+			}
+			if e.Size <= verifyLimit {
+				fmt.Fprintln(a.Stdout, "  verified:  size and digest match")
+			}
+			if e.Format == "json" || e.Format == "text" {
+				a.printPreview(e, head)
+			}
+			return nil
+		},
+	}
+}
+
+// readHead reads the first previewBytes+1 bytes of key's body, and the
+// rest of it too when all is set, so that its digest is checked.
+func readHead(ctx context.Context, o cache.Organizer, key cache.Key, all bool) ([]byte, error) {
+	_, rc, err := o.Open(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	head := make([]byte, previewBytes+1)
+	n, err := io.ReadFull(rc, head)
+	head = head[:n]
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return head, nil
+	case err != nil:
+		return nil, err
+	}
+	if all {
+		if _, err := io.Copy(io.Discard, rc); err != nil {
+			return nil, err
+		}
+	}
+	return head, nil
+}
+
+func (a *App) printPreview(e cache.Entry, head []byte) {
+	truncated := int64(len(head)) < e.Size || len(head) > previewBytes
+	if len(head) > previewBytes {
+		head = head[:previewBytes]
+	}
+	if e.Format == "json" && !truncated {
+		var buf bytes.Buffer
+		if json.Indent(&buf, head, "", "  ") == nil {
+			head = buf.Bytes()
+		}
+	}
+	for len(head) > 0 && !utf8.Valid(head) {
+		head = head[:len(head)-1] // cut a character split by the limit
+	}
+	lines := strings.Split(strings.TrimRight(string(head), "\n"), "\n")
+	if len(lines) > previewLines {
+		lines, truncated = lines[:previewLines], true
+	}
+	fmt.Fprintln(a.Stdout, "preview:")
+	for _, l := range lines {
+		fmt.Fprintf(a.Stdout, "  %s\n", l)
+	}
+	if truncated {
+		fmt.Fprintf(a.Stdout, "  … (%s in all)\n", formatSize(e.Size))
+	}
+}
+
+func (a *App) cacheRmCommand(g globals) *ucli.Command {
+	return &ucli.Command{
+		Name:      "rm",
+		Usage:     "remove cache entries, by fingerprint or by the step of a config they belong to",
+		ArgsUsage: "[FP...]",
+		Flags: append(configFlags(),
+			&ucli.StringSliceFlag{Name: "step", Usage: "remove the entry of config step `NAME` (repeatable; needs --config)"},
+			&ucli.StringFlag{Name: "config", Usage: "the `CONFIG` whose steps --step names"},
+		),
+		Action: func(c *ucli.Context) error {
+			steps := c.StringSlice("step")
+			if c.NArg() == 0 && len(steps) == 0 {
+				return usageErr("cache rm: name at least one FP, or --step NAME --config CONFIG")
+			}
+			if len(steps) > 0 && c.String("config") == "" {
+				return usageErr("cache rm: --step needs --config CONFIG, the config the step belongs to")
+			}
+			s, err := a.session(g)
+			if err != nil {
+				return err
+			}
+			o, err := s.organizer()
+			if err != nil {
+				return err
+			}
+			defer o.Close()
+			// Resolve everything before removing anything, so a typo
+			// removes nothing.
+			var keys []cache.Key
+			for _, arg := range c.Args().Slice() {
+				k, err := resolveKey(c.Context, o, arg)
+				if err != nil {
+					return err
+				}
+				keys = append(keys, k)
+			}
+			if len(steps) > 0 {
+				plan, err := s.planConfig(c, o, steps)
+				if err != nil {
+					return err
+				}
+				for _, name := range steps {
+					ps, _ := plan.Step(name)
+					if err := storedStep(ps); err != nil {
+						return err
+					}
+					if !ps.Cached && ps.Damaged == nil {
+						return notFound("step %s (%s) is not cached (fingerprint %s): nothing to remove", name, ps.Def.Name, ps.Key.Short())
+					}
+					keys = append(keys, ps.Key)
+				}
+			}
+			for _, k := range keys {
+				e, statErr := o.Stat(c.Context, k)
+				if err := o.Remove(c.Context, k); err != nil {
+					if errors.Is(err, cache.ErrNotFound) {
+						fmt.Fprintf(a.Stdout, "%s was already gone\n", k.Short())
+						continue
+					}
+					return err
+				}
+				if statErr != nil {
+					fmt.Fprintf(a.Stdout, "removed %s (damaged)\n", k.Short())
+					continue
+				}
+				fmt.Fprintf(a.Stdout, "removed %s  %s  %s  %s\n", k.Short(), e.StepType, orDash(e.StepName), formatSize(e.Size))
+			}
+			return nil
+		},
+	}
+}
+
+// storedStep says why ps can have no entry of its own, or nil.
+func storedStep(ps *engine.PlanStep) error {
+	switch {
+	case !ps.Cacheable:
+		return usageErr("step %s (%s) is not cacheable: no result of it is stored", ps.Name, ps.Def.Name)
+	case !ps.Def.Deterministic:
+		return usageErr("step %s (%s) is not deterministic: its fingerprint changes every run, so no entry belongs to it; remove its entries by FP ('formed workflow cache ls --step %s')",
+			ps.Name, ps.Def.Name, ps.Def.Name)
+	}
+	return nil
+}
+
+// planConfig loads the config named by --config and plans the given
+// steps (all when none) against o.
+func (s *session) planConfig(c *ucli.Context, o cache.Organizer, targets []string) (*engine.Plan, error) {
+	opts, err := s.configOptions(c)
+	if err != nil {
+		return nil, err
+	}
+	wf, err := engine.Load(c.String("config"), opts, s.app.Registry)
+	if err != nil {
+		return nil, &exitError{code: ExitUsage, err: err}
+	}
+	plan, err := engine.MakePlan(c.Context, wf, o, engine.PlanOptions{Targets: targets})
+	if err != nil {
+		return nil, &exitError{code: ExitUsage, err: err}
+	}
+	return plan, nil
+}
+
+func (a *App) cacheGCCommand(g globals) *ucli.Command {
+	return &ucli.Command{
+		Name:  "gc",
+		Usage: "remove old run records and entries, then unreferenced files; entries of kept runs stay",
+		Description: "Without flags, gc only removes files that no entry references (blobs of removed\n" +
+			"entries, leftovers of killed runs). Run it when no workflow is running: a run\n" +
+			"that starts meanwhile does not protect its entries yet.",
+		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "older-than", Usage: "remove entries last used more than `DUR` ago (e.g. 36h, 30d)"},
+			&ucli.IntFlag{Name: "keep-runs", Usage: "keep only the newest `N` run records (0 keeps all)"},
+			&ucli.StringFlag{Name: "max-size", Usage: "remove least recently used entries until the rest fit in `SIZE` (e.g. 500MB, 1GiB)"},
+		},
+		Action: func(c *ucli.Context) error {
+			if c.NArg() > 0 {
+				return usageErr("cache gc takes no arguments, only flags")
+			}
+			var p cache.Policy
+			var err error
+			if v := c.String("older-than"); v != "" {
+				if p.OlderThan, err = parseAge(v); err != nil {
+					return usageErr("--older-than: %v", err)
+				}
+			}
+			if v := c.String("max-size"); v != "" {
+				if p.MaxSize, err = parseSize(v); err != nil {
+					return usageErr("--max-size: %v", err)
+				}
+			}
+			if p.KeepRuns = c.Int("keep-runs"); p.KeepRuns < 0 {
+				return usageErr("--keep-runs %d: want 0 (keep all) or more", p.KeepRuns)
+			}
+			o, err := a.openOrganizer(g)
+			if err != nil {
+				return err
+			}
+			defer o.Close()
+			ctx := c.Context
+			beforeE, err := o.Entries(ctx)
+			if err != nil {
+				return err
+			}
+			beforeR, err := o.Runs(ctx)
+			if err != nil {
+				return err
+			}
+			rep, err := cache.GC(ctx, o, p)
+			if err != nil {
+				return err
+			}
+			// GC reports counts; the lists of what went come from the
+			// difference.
+			afterE, _ := o.Entries(ctx)
+			afterR, _ := o.Runs(ctx)
+			left := map[cache.Key]bool{}
+			for _, e := range afterE {
+				left[e.Key] = true
+			}
+			for _, e := range beforeE {
+				if !left[e.Key] {
+					fmt.Fprintf(a.Stdout, "removed entry %s  %s  %s  %s\n", e.Key.Short(), e.StepType, orDash(e.StepName), formatSize(e.Size))
+				}
+			}
+			leftR := map[string]bool{}
+			for _, r := range afterR {
+				leftR[r.ID] = true
+			}
+			for _, r := range beforeR {
+				if !leftR[r.ID] {
+					fmt.Fprintf(a.Stdout, "removed run %s\n", r.ID)
+				}
+			}
+			fmt.Fprintf(a.Stdout, "gc: removed %s (%s) and %s; pruned %s (%s freed)",
+				plural(rep.Entries, "entry", "entries"), formatSize(rep.Bytes), plural(rep.Runs, "run record", "run records"),
+				plural(rep.Pruned.Files, "unreferenced file", "unreferenced files"), formatSize(rep.Pruned.Bytes))
+			if rep.Protected > 0 {
+				fmt.Fprintf(a.Stdout, "; kept %s that kept runs reference", plural(rep.Protected, "entry", "entries"))
+			}
+			fmt.Fprintln(a.Stdout)
+			return nil
+		},
+	}
+}
+
+func (a *App) cacheVerifyCommand(g globals) *ucli.Command {
+	return &ucli.Command{
+		Name:  "verify",
+		Usage: "check every entry's size and digest; with --recompute, rerun a config's steps and compare",
+		Description: "verify reads every entry to the end and reports those whose body does not match\n" +
+			"its recorded size and digest. With --recompute --config CONFIG it also runs each of\n" +
+			"the config's cached deterministic steps again, in memory, on its stored inputs, and\n" +
+			"reports any whose result differs from the stored one: a step that claims to be\n" +
+			"deterministic and is not. Exit status 1 when anything was found.",
+		Flags: append(configFlags(),
+			&ucli.BoolFlag{Name: "recompute", Usage: "rerun the cached deterministic steps of --config and compare results"},
+			&ucli.StringFlag{Name: "config", Usage: "the `CONFIG` whose steps --recompute reruns"},
+			&ucli.StringSliceFlag{Name: "step", Usage: "with --recompute, rerun only `NAME` (repeatable)"},
+		),
+		Action: func(c *ucli.Context) error {
+			if c.NArg() > 0 {
+				return usageErr("cache verify takes no arguments (the config goes in --config)")
+			}
+			if c.Bool("recompute") && c.String("config") == "" {
+				return usageErr("cache verify --recompute needs --config CONFIG: steps are rerun with a config's arguments")
+			}
+			if !c.Bool("recompute") && (c.String("config") != "" || len(c.StringSlice("step")) > 0) {
+				return usageErr("cache verify: --config and --step go with --recompute")
+			}
+			s, err := a.session(g)
+			if err != nil {
+				return err
+			}
+			o, err := s.organizer()
+			if err != nil {
+				return err
+			}
+			defer o.Close()
+			damaged, err := a.verifyEntries(c.Context, o)
+			if err != nil {
+				return err
+			}
+			differs := 0
+			if c.Bool("recompute") {
+				if differs, err = a.recompute(c, s, o); err != nil {
+					return err
+				}
+			}
+			if damaged+differs > 0 {
+				var parts []string
+				if damaged > 0 {
+					parts = append(parts, plural(damaged, "damaged entry", "damaged entries"))
+				}
+				if differs > 0 {
+					parts = append(parts, plural(differs, "step whose result changed when recomputed", "steps whose results changed when recomputed"))
+				}
+				return &exitError{code: ExitFailed, err: fmt.Errorf("cache verify found %s", strings.Join(parts, " and "))}
+			}
+			return nil
+		},
+	}
+}
+
+// verifyEntries reads every entry to the end and reports the damaged ones.
+func (a *App) verifyEntries(ctx context.Context, o cache.Organizer) (damaged int, err error) {
+	keys, err := allKeys(ctx, o)
+	if err != nil {
+		return 0, err
+	}
+	// Damaged entries have no readable metadata; run records may say
+	// which step they belonged to.
+	steps := map[cache.Key]string{}
+	if runs, err := o.Runs(ctx); err == nil {
+		for _, r := range runs {
+			for _, s := range r.Steps {
+				if _, ok := steps[s.Key]; !ok {
+					steps[s.Key] = s.Name + " (" + s.Type + ")"
+				}
+			}
+		}
+	}
+	var ok int
+	var size int64
+	for _, k := range keys {
+		n, err := verifyEntry(ctx, o, k)
+		switch {
+		case errors.Is(err, cache.ErrNotFound):
+			continue // removed meanwhile
+		case errors.Is(err, cache.ErrCorrupt):
+			damaged++
+			fmt.Fprintf(a.Stdout, "damaged %s  %s: %v\n", k.Short(), orDash(steps[k]), err)
+		case err != nil:
+			return damaged, err
+		default:
+			ok++
+			size += n
+		}
+	}
+	fmt.Fprintf(a.Stdout, "verified %s (%s): %d intact, %d damaged\n", plural(ok+damaged, "entry", "entries"), formatSize(size), ok, damaged)
+	if damaged > 0 {
+		fmt.Fprintln(a.Stdout, "damaged entries are misses: the next run that needs one recomputes it ('formed workflow cache rm FP' removes one now)")
+	}
+	return damaged, nil
+}
+
+func verifyEntry(ctx context.Context, o cache.Organizer, k cache.Key) (int64, error) {
+	_, rc, err := o.Open(ctx, k)
+	if err != nil {
+		return 0, err
+	}
+	defer rc.Close()
+	return io.Copy(io.Discard, rc)
+}
+
+// recompute reruns the cached deterministic steps of --config and reports
+// those whose result differs from the stored one.
+func (a *App) recompute(c *ucli.Context, s *session, o cache.Organizer) (differs int, err error) {
+	only := c.StringSlice("step")
+	plan, err := s.planConfig(c, o, only)
+	if err != nil {
+		return 0, err
+	}
+	want := map[string]bool{}
+	for _, n := range only {
+		want[n] = true
+	}
+	ctx := c.Context
+	var same, skipped int
+	for _, ps := range plan.Steps {
+		if len(want) > 0 && !want[ps.Name] {
+			continue
+		}
+		if !ps.Cacheable || !ps.Def.Deterministic || !ps.Cached {
+			continue
+		}
+		label := fmt.Sprintf("step %s (%s) %s", ps.Name, ps.Def.Name, ps.Key.Short())
+		_, stored, err := cache.ReadAll(ctx, o, ps.Key)
+		if err != nil {
+			skipped++
+			fmt.Fprintf(a.Stdout, "skipped %s: stored result unreadable: %v\n", label, err)
+			continue
+		}
+		got, err := engine.Recompute(ctx, plan, o, ps.Name)
+		if err != nil {
+			if ctx.Err() != nil {
+				return differs, ctx.Err()
+			}
+			if errors.Is(err, engine.ErrInputNotStored) || errors.Is(err, cache.ErrCorrupt) {
+				skipped++
+				fmt.Fprintf(a.Stdout, "skipped %s: %v\n", label, err)
+				continue
+			}
+			differs++
+			fmt.Fprintf(a.Stdout, "FAILED  %s: it was stored, but failed when recomputed: %v\n", label, err)
+			continue
+		}
+		if bytes.Equal(got, stored) {
+			same++
+			continue
+		}
+		if equalValues(ps, got, stored) {
+			same++
+			fmt.Fprintf(a.Stdout, "note    %s: same value, different encoding (%s)\n", label, ps.Format.Name())
+			continue
+		}
+		differs++
+		fmt.Fprintf(a.Stdout, "DIFFERS %s: stored %d bytes (digest %s), recomputed %d bytes (digest %s)%s\n", label,
+			len(stored), cache.DigestOf(stored).String()[:12], len(got), cache.DigestOf(got).String()[:12], firstDiff(ps, stored, got))
+	}
+	fmt.Fprintf(a.Stdout, "recomputed %s of %s: %d identical, %d differ", plural(same+differs, "step", "steps"), c.String("config"), same, differs)
+	if skipped > 0 {
+		fmt.Fprintf(a.Stdout, ", %d skipped", skipped)
+	}
+	fmt.Fprintln(a.Stdout)
+	if differs > 0 {
+		fmt.Fprintln(a.Stdout, "a step whose result differs is not deterministic: fix it, or register it with registry.Deterministic(false)")
+	}
+	return differs, nil
+}
+
+// equalValues reports whether two encodings of ps's result decode to
+// equal values (gob, for one, encodes maps in no fixed order).
+func equalValues(ps *engine.PlanStep, a, b []byte) bool {
+	va, err := ps.Format.Decode(bytes.NewReader(a), ps.Def.Result)
+	if err != nil {
+		return false
+	}
+	vb, err := ps.Format.Decode(bytes.NewReader(b), ps.Def.Result)
+	if err != nil {
+		return false
+	}
+	return reflect.DeepEqual(va, vb)
+}
+
+// firstDiff describes where two text encodings first differ.
+func firstDiff(ps *engine.PlanStep, a, b []byte) string {
+	if f := ps.Format.Name(); f != "json" && f != "text" {
+		return ""
+	}
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	excerpt := func(p []byte) string {
+		end := min(len(p), i+24)
+		return strconv.Quote(string(p[i:end]))
+	}
+	return fmt.Sprintf("; first difference at byte %d: stored %s, recomputed %s", i, excerpt(a), excerpt(b))
+}
+
+// allKeys lists every entry's key: damaged ones too when the organizer can.
+func allKeys(ctx context.Context, o cache.Organizer) ([]cache.Key, error) {
+	if kl, ok := o.(keyLister); ok {
+		return kl.Keys(ctx)
+	}
+	entries, err := o.Entries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]cache.Key, len(entries))
+	for i, e := range entries {
+		keys[i] = e.Key
+	}
+	return keys, nil
+}
+
+// resolveKey turns FP, a full fingerprint or a unique prefix of at least
+// minPrefix hex digits, into the key of an existing (perhaps damaged)
+// entry.
+func resolveKey(ctx context.Context, o cache.Organizer, fp string) (cache.Key, error) {
+	p := strings.ToLower(fp)
+	if len(p) < minPrefix || len(p) > 2*cache.Size {
+		return cache.Key{}, usageErr("fingerprint %q: want a fingerprint or a prefix of %d to %d hex digits ('formed workflow cache ls' lists them)", fp, minPrefix, 2*cache.Size)
+	}
+	if strings.Trim(p, "0123456789abcdef") != "" {
+		return cache.Key{}, usageErr("fingerprint %q: not hexadecimal", fp)
+	}
+	keys, err := allKeys(ctx, o)
+	if err != nil {
+		return cache.Key{}, err
+	}
+	var match []cache.Key
+	for _, k := range keys {
+		if strings.HasPrefix(k.String(), p) {
+			match = append(match, k)
+		}
+	}
+	switch len(match) {
+	case 0:
+		return cache.Key{}, notFound("no cache entry %s ('formed workflow cache ls' lists them)", fp)
+	case 1:
+		return match[0], nil
+	}
+	sort.Slice(match, func(i, j int) bool { return bytes.Compare(match[i][:], match[j][:]) < 0 })
+	names := make([]string, 0, len(match))
+	for i, k := range match {
+		if i == 5 {
+			names = append(names, fmt.Sprintf("and %d more", len(match)-5))
+			break
+		}
+		desc := k.String()[:max(12, len(p)+2)]
+		if e, err := o.Stat(ctx, k); err == nil {
+			desc += " (" + e.StepType + ")"
+		}
+		names = append(names, desc)
+	}
+	return cache.Key{}, usageErr("fingerprint prefix %s is ambiguous: it matches %s; give more digits", fp, strings.Join(names, ", "))
+}
+
+// entryErr turns an organizer error about key into one for the user.
+func entryErr(key cache.Key, err error) error {
+	switch {
+	case errors.Is(err, cache.ErrNotFound):
+		return notFound("no cache entry %s ('formed workflow cache ls' lists them)", key.Short())
+	case errors.Is(err, cache.ErrCorrupt):
+		return &exitError{code: ExitFailed, err: fmt.Errorf("entry %s is damaged: %v\nrun the workflow again to recompute it, or remove it: formed workflow cache rm %s", key.Short(), err, key.Short())}
+	}
+	return err
+}
+
+func storedBy(r *cache.Run, key cache.Key) bool {
+	for _, s := range r.Steps {
+		if s.Stored && s.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// parseSize parses a size such as 512, 10MB, 1.5GiB: decimal units (kB,
+// MB, GB, TB) are powers of 1000, binary ones (KiB, MiB, GiB, TiB) of 1024.
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	i := strings.IndexFunc(t, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+	num, unit := t, ""
+	if i >= 0 {
+		num, unit = t[:i], strings.TrimSpace(t[i:])
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || v < 0 {
+		return 0, fmt.Errorf("size %q: want a number and a unit, such as 500MB or 1GiB", s)
+	}
+	mult, ok := sizeUnits[strings.ToLower(unit)]
+	if !ok {
+		return 0, fmt.Errorf("size %q: unknown unit %q (want B, kB, MB, GB, TB, KiB, MiB, GiB or TiB)", s, unit)
+	}
+	return int64(v * float64(mult)), nil
+}
+
+var sizeUnits = map[string]int64{
+	"": 1, "b": 1,
+	"k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9, "t": 1e12, "tb": 1e12,
+	"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40,
+}
+
+// parseAge parses a Go duration, or a number of days such as 30d.
+func parseAge(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.ParseFloat(n, 64)
+		if err == nil && days >= 0 {
+			return time.Duration(days * 24 * float64(time.Hour)), nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("duration %q: want a duration such as 36h, 90m or 30d", s)
+	}
+	return d, nil
+}
+
+// formatSize formats n bytes with a binary unit.
+func formatSize(n int64) string {
+	if n < 1<<10 {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, units := float64(n)/(1<<10), []string{"KiB", "MiB", "GiB", "TiB"}
+	i := 0
+	for v >= 1<<10 && i < len(units)-1 {
+		v /= 1 << 10
+		i++
+	}
+	return fmt.Sprintf("%.1f %s", v, units[i])
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format("2006-01-02 15:04:05")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
