@@ -364,6 +364,8 @@ func (a *App) cacheGCCommand(g globals) *ucli.Command {
 				if p.OlderThan, err = parseAge(v); err != nil {
 					return usageErr("--older-than: %v", err)
 				}
+				// In a Policy zero means no limit; asked for, it means all.
+				p.OlderThan = max(p.OlderThan, time.Nanosecond)
 			}
 			if v := c.String("max-size"); v != "" {
 				if p.MaxSize, err = parseSize(v); err != nil {

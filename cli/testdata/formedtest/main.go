@@ -44,6 +44,11 @@ type Summary struct {
 	Blake3 string `json:"blake3"`
 }
 
+// LengthArgs are the arguments of length.
+type LengthArgs struct {
+	Text string `json:"text"`
+}
+
 // ReportArgs are the arguments of report.
 type ReportArgs struct {
 	Title string `json:"title"`
@@ -96,6 +101,12 @@ func init() {
 		s := Summary{Size: len(in.Data), Blake3: hex.EncodeToString(sum[:])}
 		registry.Logger(ctx).Info("read", "size", s.Size, "blake3", s.Blake3)
 		return s, nil
+	}, registry.Version("1"), registry.Cacheable(false))
+	// length is not cacheable either: every run reads its input.
+	registry.Register("length", func(ctx context.Context, in LengthArgs) (int, error) {
+		count(ctx)
+		registry.Logger(ctx).Info("read", "length", len(in.Text))
+		return len(in.Text), nil
 	}, registry.Version("1"), registry.Cacheable(false))
 	registry.Register("report", func(ctx context.Context, in ReportArgs) (string, error) {
 		count(ctx)
