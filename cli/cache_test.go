@@ -1,4 +1,4 @@
-package cli_test
+package cli
 
 import (
 	"encoding/json"
@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/formed-dev/formed/cache"
-	"github.com/formed-dev/formed/cli"
 )
 
 const cacheConfig = `
@@ -55,7 +54,7 @@ func TestCacheCommands(t *testing.T) {
 	for _, kind := range organizerKinds {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
-			p := newProject(t, kind)
+			p := newCacheProject(t, kind)
 			cfg := p.write("c.jsonnet", cacheConfig)
 			p.ok("workflow", "run", cfg)
 
@@ -95,16 +94,16 @@ func TestCacheCommands(t *testing.T) {
 			if strings.Contains(p.ok("workflow", "cache", "show", p.entry("big").Key.String()).stdout, "preview") {
 				t.Error("cache show of a bytes result shows a preview")
 			}
-			p.fails(cli.ExitUsage, "workflow", "cache", "show", "abc")
-			p.fails(cli.ExitUsage, "workflow", "cache", "show", "xyzw")
-			p.fails(cli.ExitUsage, "workflow", "cache", "show")
+			p.fails(ExitUsage, "workflow", "cache", "show", "abc")
+			p.fails(ExitUsage, "workflow", "cache", "show", "xyzw")
+			p.fails(ExitUsage, "workflow", "cache", "show")
 			missing := "0000"
 			for _, e := range es {
 				if strings.HasPrefix(e.Key.String(), missing) {
 					missing = "ffff"
 				}
 			}
-			if r := p.fails(cli.ExitNotFound, "workflow", "cache", "show", missing); !strings.Contains(r.stderr, "no cache entry "+missing) {
+			if r := p.fails(ExitNotFound, "workflow", "cache", "show", missing); !strings.Contains(r.stderr, "no cache entry "+missing) {
 				t.Errorf("show of an unknown prefix: %v", r)
 			}
 
@@ -113,13 +112,13 @@ func TestCacheCommands(t *testing.T) {
 			if !strings.Contains(r.stdout, "verified 5 entries") || !strings.Contains(r.stdout, "5 intact, 0 damaged") {
 				t.Errorf("cache verify:\n%s", r.stdout)
 			}
-			p.fails(cli.ExitUsage, "workflow", "cache", "verify", "--recompute")
+			p.fails(ExitUsage, "workflow", "cache", "verify", "--recompute")
 			r = p.ok("workflow", "cache", "verify", "--recompute", "--config", cfg, "--step", "b", "--step", "r")
 			if !strings.Contains(r.stdout, "recomputed 2 steps of "+cfg+": 2 identical, 0 differ") {
 				t.Errorf("cache verify --recompute --step b --step r:\n%s", r.stdout)
 			}
 			before := p.counts()
-			r = p.fails(cli.ExitFailed, "workflow", "cache", "verify", "--recompute", "--config", cfg)
+			r = p.fails(ExitFailed, "workflow", "cache", "verify", "--recompute", "--config", cfg)
 			if !strings.Contains(r.stdout, "DIFFERS step l (liar)") || !strings.Contains(r.stdout, "4 identical, 1 differ") {
 				t.Errorf("cache verify --recompute: want liar caught\n%s", r)
 			}
@@ -127,29 +126,29 @@ func TestCacheCommands(t *testing.T) {
 				t.Errorf("cache verify --recompute: stderr %q", r.stderr)
 			}
 			after := p.counts()
-			wantCounts(t, after, map[string]int{"a": before["a"] + 1, "b": before["b"] + 1, "big": before["big"] + 1, "l": before["l"] + 1})
+			wantExecs(t, after, map[string]int{"a": before["a"] + 1, "b": before["b"] + 1, "big": before["big"] + 1, "l": before["l"] + 1})
 			if r := p.ok("workflow", "cache", "verify"); !strings.Contains(r.stdout, "5 intact") {
 				t.Errorf("--recompute changed the cache:\n%s", r.stdout)
 			}
 
 			// rm by FP and by step
 			p.ok("workflow", "cache", "rm", prefix(p.entry("a").Key, es))
-			p.fails(cli.ExitNotFound, "workflow", "cache", "rm", p.entry("b").Key.String()[:12], missing) // removes nothing
+			p.fails(ExitNotFound, "workflow", "cache", "rm", p.entry("b").Key.String()[:12], missing) // removes nothing
 			r = p.ok("workflow", "cache", "rm", "--step", "b", "--config", cfg)
 			if !strings.Contains(r.stdout, "add  b") {
 				t.Errorf("cache rm --step b: %s", r.stdout)
 			}
-			if r := p.fails(cli.ExitNotFound, "workflow", "cache", "rm", "--step", "b", "--config", cfg); !strings.Contains(r.stderr, "step b (add) is not cached") {
+			if r := p.fails(ExitNotFound, "workflow", "cache", "rm", "--step", "b", "--config", cfg); !strings.Contains(r.stderr, "step b (add) is not cached") {
 				t.Errorf("second rm --step b: %v", r)
 			}
-			p.fails(cli.ExitUsage, "workflow", "cache", "rm", "--step", "b")
-			p.fails(cli.ExitUsage, "workflow", "cache", "rm", "--step", "nosuch", "--config", cfg)
+			p.fails(ExitUsage, "workflow", "cache", "rm", "--step", "b")
+			p.fails(ExitUsage, "workflow", "cache", "rm", "--step", "nosuch", "--config", cfg)
 			if n := len(p.entries()); n != 3 {
 				t.Errorf("after removing a and b: %d entries, want 3", n)
 			}
 			before = p.counts()
 			p.ok("workflow", "run", cfg)
-			wantCounts(t, p.counts(), map[string]int{"a": before["a"] + 1, "b": before["b"] + 1, "r": before["r"], "big": before["big"]})
+			wantExecs(t, p.counts(), map[string]int{"a": before["a"] + 1, "b": before["b"] + 1, "r": before["r"], "big": before["big"]})
 
 			// gc: a second config's run is the newest; keeping one run
 			// protects only its entries.
@@ -158,8 +157,8 @@ func TestCacheCommands(t *testing.T) {
 			if n := len(p.entries()); n != 7 {
 				t.Fatalf("%d entries, want 7", n)
 			}
-			p.fails(cli.ExitUsage, "workflow", "cache", "gc", "--max-size", "12 parsecs")
-			p.fails(cli.ExitUsage, "workflow", "cache", "gc", "--older-than", "yesterday")
+			p.fails(ExitUsage, "workflow", "cache", "gc", "--max-size", "12 parsecs")
+			p.fails(ExitUsage, "workflow", "cache", "gc", "--older-than", "yesterday")
 			r = p.ok("workflow", "cache", "gc")
 			if !strings.Contains(r.stdout, "removed 0 entries (0 B) and 0 run records") {
 				t.Errorf("cache gc without flags:\n%s", r.stdout)
@@ -195,7 +194,7 @@ func TestCacheCommands(t *testing.T) {
 	}
 }
 
-func (p *project) latestRun() string {
+func (p *cacheProject) latestRun() string {
 	p.t.Helper()
 	r := p.ok("workflow", "runs", "ls", "--json")
 	var runs []cache.Run
@@ -224,25 +223,25 @@ func TestCorruption(t *testing.T) {
 	damage := []struct {
 		name string
 		step string
-		do   func(t *testing.T, p *project, e cache.Entry, marker string)
+		do   func(t *testing.T, p *cacheProject, e cache.Entry, marker string)
 	}{
-		{"flip a byte of an inline body", "r", func(t *testing.T, p *project, e cache.Entry, marker string) {
+		{"flip a byte of an inline body", "r", func(t *testing.T, p *cacheProject, e cache.Entry, marker string) {
 			flipMarker(t, p, marker)
 		}},
-		{"flip a byte of a blob", "big", func(t *testing.T, p *project, e cache.Entry, _ string) {
+		{"flip a byte of a blob", "big", func(t *testing.T, p *cacheProject, e cache.Entry, _ string) {
 			flipAt(t, p.blobPath(e), 1000)
 		}},
-		{"truncate a blob", "big", func(t *testing.T, p *project, e cache.Entry, _ string) {
+		{"truncate a blob", "big", func(t *testing.T, p *cacheProject, e cache.Entry, _ string) {
 			if err := os.Truncate(p.blobPath(e), e.Size-1); err != nil {
 				t.Fatal(err)
 			}
 		}},
-		{"delete a blob", "big", func(t *testing.T, p *project, e cache.Entry, _ string) {
+		{"delete a blob", "big", func(t *testing.T, p *cacheProject, e cache.Entry, _ string) {
 			if err := os.Remove(p.blobPath(e)); err != nil {
 				t.Fatal(err)
 			}
 		}},
-		{"truncate an inline entry", "r", func(t *testing.T, p *project, e cache.Entry, _ string) {
+		{"truncate an inline entry", "r", func(t *testing.T, p *cacheProject, e cache.Entry, _ string) {
 			if p.kind != "filesystem" {
 				t.Skip("sqlite keeps inline bodies in its database")
 			}
@@ -260,18 +259,18 @@ func TestCorruption(t *testing.T) {
 		for i, dm := range damage {
 			t.Run(kind+"/"+strings.ReplaceAll(dm.name, " ", "_"), func(t *testing.T) {
 				t.Parallel()
-				p := newProject(t, kind)
+				p := newCacheProject(t, kind)
 				marker := strings.Repeat(string(rune('a'+i)), 24)
 				cfg := p.write("c.jsonnet", strings.Replace(corruptConfig, "%s", marker, 1))
 				first := p.ok("workflow", "run", cfg)
 				e := p.entry(dm.step)
 				dm.do(t, p, e, marker)
 
-				r := p.fails(cli.ExitFailed, "workflow", "cache", "verify")
+				r := p.fails(ExitFailed, "workflow", "cache", "verify")
 				if !strings.Contains(r.stdout, "damaged "+e.Key.Short()) || !strings.Contains(r.stdout, "1 damaged") {
 					t.Errorf("cache verify after damage:\n%v", r)
 				}
-				r = p.fails(cli.ExitFailed, "workflow", "cache", "show", e.Key.String()[:8])
+				r = p.fails(ExitFailed, "workflow", "cache", "show", e.Key.String()[:8])
 				if !strings.Contains(r.stderr, "is damaged") {
 					t.Errorf("cache show of a damaged entry:\n%v", r)
 				}
@@ -281,7 +280,7 @@ func TestCorruption(t *testing.T) {
 				if !strings.Contains(r.stdout, "warning: cached result of step "+dm.step) || !strings.Contains(r.stdout, "recomputing") {
 					t.Errorf("run after damage: want a warning about %s\n%v", dm.step, r)
 				}
-				wantCounts(t, p.counts(), map[string]int{dm.step: before[dm.step] + 1})
+				wantExecs(t, p.counts(), map[string]int{dm.step: before[dm.step] + 1})
 				// The non-cacheable readers log what they read: the same as
 				// the first time.
 				for _, line := range logLines(first.stdout) {
@@ -330,7 +329,7 @@ func flipAt(t *testing.T, path string, off int64) {
 // flipMarker flips a byte of marker wherever the organizer's files hold
 // it: the filesystem organizer's entry file, or the SQLite database (and
 // its WAL, if any) where the inline body is stored.
-func flipMarker(t *testing.T, p *project, marker string) {
+func flipMarker(t *testing.T, p *cacheProject, marker string) {
 	t.Helper()
 	var files []string
 	filepath.WalkDir(filepath.Dir(p.store), func(path string, d os.DirEntry, err error) error {

@@ -1,4 +1,4 @@
-package cli_test
+package cli
 
 import (
 	"bufio"
@@ -34,7 +34,7 @@ func TestConcurrentRuns(t *testing.T) {
 	for _, kind := range organizerKinds {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
-			p := newProject(t, kind)
+			p := newCacheProject(t, kind)
 			// Steps sleep so that the runs overlap: all of them plan before
 			// the first computation is stored.
 			p.env = append(p.env, "FORMED_TEST_SLEEP=300ms")
@@ -108,7 +108,7 @@ func TestConcurrentRuns(t *testing.T) {
 			}
 			// d is not cacheable: each run computes it, from the one stored
 			// big.
-			wantCounts(t, p.counts(), map[string]int{"a": 1, "b": 1, "c": 1, "x": 1, "big": 1, "d": procs})
+			wantExecs(t, p.counts(), map[string]int{"a": 1, "b": 1, "c": 1, "x": 1, "big": 1, "d": procs})
 			if otherRun == 0 {
 				t.Error(`no run used a result "computed by another run": the runs did not overlap`)
 			}

@@ -1,4 +1,4 @@
-package cli_test
+package cli
 
 import (
 	"encoding/binary"
@@ -49,7 +49,7 @@ func TestKillAndRerun(t *testing.T) {
 	for _, kind := range organizerKinds {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
-			p := newProject(t, kind)
+			p := newCacheProject(t, kind)
 			cfg := p.write("c.jsonnet", fmt.Sprintf(crashConfig, crashBlob))
 			seed := uint64(time.Now().UnixNano())
 			t.Logf("kill instants from seed %d", seed)
@@ -126,7 +126,7 @@ func TestKillAndRerun(t *testing.T) {
 // it warned of nothing and read back the right large result.
 // It may be called from several goroutines, and reports whether all was
 // well.
-func (p *project) checkRun(t *testing.T, cfg string, seed int) bool {
+func (p *cacheProject) checkRun(t *testing.T, cfg string, seed int) bool {
 	t.Helper()
 	cmd := p.command("workflow", "run", "-V", fmt.Sprint("seed=", seed), cfg)
 	out, err := cmd.CombinedOutput()

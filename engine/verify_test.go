@@ -121,7 +121,6 @@ func TestDamagedInputIsRecomputed(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	t.Logf("warnings %q counts %v", warnings, f.counts())
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "cached result of step st") {
 		t.Errorf("warnings = %q, want one about st", warnings)
 	}

@@ -1,4 +1,4 @@
-package cli_test
+package cli
 
 import (
 	"bufio"
@@ -10,32 +10,29 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/formed-dev/formed/cache"
 )
 
-// formedBin is the formed command with the test steps of
-// testdata/formedtest, built once by TestMain.
-var formedBin string
-
-func TestMain(m *testing.M) {
+// formedTestBinary builds, once, the formed command with the test steps
+// of testdata/formedtest, into testBinDir (which TestMain removes).
+var formedTestBinary = sync.OnceValues(func() (string, error) {
 	dir, err := os.MkdirTemp("", "formed-cli-test-")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
+		return "", err
 	}
-	formedBin = filepath.Join(dir, "formed")
-	out, err := exec.Command("go", "build", "-o", formedBin, "github.com/formed-dev/formed/cli/testdata/formedtest").CombinedOutput()
+	testBinDir = dir
+	bin := filepath.Join(dir, "formedtest")
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/formed-dev/formed/cli/testdata/formedtest").CombinedOutput()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "build the test command: %v\n%s", err, out)
-		os.RemoveAll(dir)
-		os.Exit(2)
+		return "", fmt.Errorf("build the test command: %v\n%s", err, out)
 	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+	return bin, nil
+})
+
+var testBinDir string
 
 // organizerKinds are the persistent organizers every end-to-end test runs
 // against.
@@ -43,8 +40,9 @@ var organizerKinds = []string{"filesystem", "sqlite"}
 
 // project is a directory with configs, one persistent organizer and a file
 // that counts step executions.
-type project struct {
+type cacheProject struct {
 	t     *testing.T
+	bin   string // the formed command with the test steps
 	dir   string
 	kind  string
 	store string // the organizer's directory or database file
@@ -52,10 +50,14 @@ type project struct {
 	env   []string
 }
 
-func newProject(t *testing.T, kind string) *project {
+func newCacheProject(t *testing.T, kind string) *cacheProject {
 	t.Helper()
+	bin, err := formedTestBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
-	p := &project{t: t, dir: dir, kind: kind, count: filepath.Join(dir, "count")}
+	p := &cacheProject{t: t, bin: bin, dir: dir, kind: kind, count: filepath.Join(dir, "count")}
 	switch kind {
 	case "filesystem":
 		p.store = filepath.Join(dir, ".formed")
@@ -69,17 +71,17 @@ func newProject(t *testing.T, kind string) *project {
 }
 
 // organizerFlag selects the project's organizer.
-func (p *project) organizerFlag() string { return "--organizer=" + p.kind + ":" + p.store }
+func (p *cacheProject) organizerFlag() string { return "--organizer=" + p.kind + ":" + p.store }
 
 // blobsDir is where the organizer keeps bodies larger than 64 KiB.
-func (p *project) blobsDir() string {
+func (p *cacheProject) blobsDir() string {
 	if p.kind == "sqlite" {
 		return p.store + ".blobs"
 	}
 	return filepath.Join(p.store, "cache", "v1", "blobs")
 }
 
-func (p *project) write(name, text string) string {
+func (p *cacheProject) write(name, text string) string {
 	p.t.Helper()
 	path := filepath.Join(p.dir, name)
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
@@ -90,30 +92,30 @@ func (p *project) write(name, text string) string {
 
 // command returns the command formed args... in the project, with the
 // project's organizer.
-func (p *project) command(args ...string) *exec.Cmd {
-	cmd := exec.Command(formedBin, append([]string{p.organizerFlag()}, args...)...)
+func (p *cacheProject) command(args ...string) *exec.Cmd {
+	cmd := exec.Command(p.bin, append([]string{p.organizerFlag()}, args...)...)
 	cmd.Dir = p.dir
 	cmd.Env = p.env
 	return cmd
 }
 
-type result struct {
+type cmdResult struct {
 	stdout, stderr string
 	code           int
 }
 
-func (r result) String() string {
+func (r cmdResult) String() string {
 	return fmt.Sprintf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 }
 
 // formed runs the command and returns its output and exit code.
-func (p *project) formed(args ...string) result {
+func (p *cacheProject) formed(args ...string) cmdResult {
 	p.t.Helper()
 	cmd := p.command(args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
-	r := result{stdout: stdout.String(), stderr: stderr.String()}
+	r := cmdResult{stdout: stdout.String(), stderr: stderr.String()}
 	var ee *exec.ExitError
 	switch {
 	case errors.As(err, &ee):
@@ -125,7 +127,7 @@ func (p *project) formed(args ...string) result {
 }
 
 // ok runs the command and fails the test unless it exits 0.
-func (p *project) ok(args ...string) result {
+func (p *cacheProject) ok(args ...string) cmdResult {
 	p.t.Helper()
 	r := p.formed(args...)
 	if r.code != 0 {
@@ -135,7 +137,7 @@ func (p *project) ok(args ...string) result {
 }
 
 // fails runs the command and fails the test unless it exits with code.
-func (p *project) fails(code int, args ...string) result {
+func (p *cacheProject) fails(code int, args ...string) cmdResult {
 	p.t.Helper()
 	r := p.formed(args...)
 	if r.code != code {
@@ -146,7 +148,7 @@ func (p *project) fails(code int, args ...string) result {
 
 // counts returns how many times each step (by config name) was executed,
 // over all processes so far.
-func (p *project) counts() map[string]int {
+func (p *cacheProject) counts() map[string]int {
 	p.t.Helper()
 	out := map[string]int{}
 	b, err := os.ReadFile(p.count)
@@ -166,7 +168,7 @@ func (p *project) counts() map[string]int {
 }
 
 // entries returns 'cache ls --json'.
-func (p *project) entries() []cache.Entry {
+func (p *cacheProject) entries() []cache.Entry {
 	p.t.Helper()
 	r := p.ok("workflow", "cache", "ls", "--json")
 	var es []cache.Entry
@@ -177,7 +179,7 @@ func (p *project) entries() []cache.Entry {
 }
 
 // entry returns the entry stored by step name (its config name).
-func (p *project) entry(name string) cache.Entry {
+func (p *cacheProject) entry(name string) cache.Entry {
 	p.t.Helper()
 	for _, e := range p.entries() {
 		if e.StepName == name {
@@ -189,13 +191,13 @@ func (p *project) entry(name string) cache.Entry {
 }
 
 // blobPath returns the file of a body stored outside its entry.
-func (p *project) blobPath(e cache.Entry) string {
+func (p *cacheProject) blobPath(e cache.Entry) string {
 	d := e.Digest.String()
 	return filepath.Join(p.blobsDir(), d[:2], d)
 }
 
-// wantCounts checks the executions per step.
-func wantCounts(t *testing.T, got, want map[string]int) {
+// wantExecs checks the executions per step.
+func wantExecs(t *testing.T, got, want map[string]int) {
 	t.Helper()
 	for name, n := range want {
 		if got[name] != n {
