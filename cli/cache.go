@@ -22,6 +22,10 @@ import (
 // minPrefix is the shortest fingerprint prefix the cache commands accept.
 const minPrefix = 4
 
+// inlineLimit is the persistent organizers' limit (ondisk.InlineLimit) past
+// which a body lives in a file of its own, which only a prune removes.
+const inlineLimit = 64 << 10
+
 // keyLister is implemented by organizers that can list the keys of all
 // their entries, including damaged ones, which Entries leaves out.
 type keyLister interface {
@@ -290,6 +294,7 @@ func (a *App) cacheRmCommand(g globals) *ucli.Command {
 					keys = append(keys, ps.Key)
 				}
 			}
+			large := false
 			for _, k := range keys {
 				e, statErr := o.Stat(c.Context, k)
 				if err := o.Remove(c.Context, k); err != nil {
@@ -304,6 +309,10 @@ func (a *App) cacheRmCommand(g globals) *ucli.Command {
 					continue
 				}
 				fmt.Fprintf(a.Stdout, "removed %s  %s  %s  %s\n", k.Short(), e.StepType, orDash(e.StepName), formatSize(e.Size))
+				large = large || e.Size > inlineLimit
+			}
+			if large {
+				fmt.Fprintln(a.Stdout, "the files of large bodies are freed by the next 'formed workflow cache gc'")
 			}
 			return nil
 		},
