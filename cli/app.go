@@ -83,7 +83,7 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		return code
 	}
 	app := a.newApp(g)
-	err = app.RunContext(ctx, rest)
+	err = app.RunContext(ctx, interspersed(app, rest))
 	if err == nil {
 		return ExitOK
 	}
