@@ -34,6 +34,7 @@ type Organizer struct {
 	// directory fsync; Sync and Close flush them.
 	mu    sync.Mutex
 	dirty map[string]bool
+	locks *ondisk.KeyLocks
 }
 
 // Open opens the organizer rooted at dir, creating dir if needed.
@@ -50,6 +51,11 @@ func Open(dir string) (*Organizer, error) {
 			return nil, fmt.Errorf("open organizer %s: %w", dir, err)
 		}
 	}
+	locks, err := ondisk.OpenKeyLocks(filepath.Join(o.locksDir(), "keys.lock"))
+	if err != nil {
+		return nil, fmt.Errorf("open organizer %s: %w", dir, err)
+	}
+	o.locks = locks
 	return o, nil
 }
 
@@ -223,9 +229,10 @@ func (o *Organizer) walkEntries(ctx context.Context, fn func(cache.Key)) error {
 	return nil
 }
 
-// Lock implements cache.Organizer with a flock on locks/<key>.lock.
+// Lock implements cache.Organizer with a lock on one byte of
+// locks/keys.lock (see ondisk.KeyLocks).
 func (o *Organizer) Lock(ctx context.Context, key cache.Key) (func(), error) {
-	return ondisk.LockKey(ctx, filepath.Join(o.locksDir(), key.String()+".lock"))
+	return o.locks.Lock(ctx, key)
 }
 
 // Prune implements cache.Pruner: it removes blobs that no entry references
@@ -321,4 +328,8 @@ func (o *Organizer) Sync() error {
 }
 
 // Close implements cache.Organizer; it calls Sync.
-func (o *Organizer) Close() error { return o.Sync() }
+func (o *Organizer) Close() error {
+	err := o.Sync()
+	o.locks.Close()
+	return err
+}

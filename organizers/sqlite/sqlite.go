@@ -40,6 +40,7 @@ type Organizer struct {
 	wmu sync.Mutex
 
 	stat, open, put, touch *sql.Stmt
+	locks                  *ondisk.KeyLocks
 }
 
 // dsnOptions: WAL lets readers run beside the one writer; synchronous=NORMAL
@@ -68,6 +69,10 @@ func Open(path string) (*Organizer, error) {
 	o := &Organizer{path: path, db: db, blobs: ondisk.Blobs{Dir: path + ".blobs"}, now: time.Now}
 	if err := o.init(); err != nil {
 		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if o.locks, err = ondisk.OpenKeyLocks(filepath.Join(path+".locks", "keys.lock")); err != nil {
+		o.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return o, nil
@@ -241,9 +246,10 @@ func (o *Organizer) Entries(ctx context.Context) ([]cache.Entry, error) {
 	return out, nil
 }
 
-// Lock implements cache.Organizer with a flock on <path>.locks/<key>.lock.
+// Lock implements cache.Organizer with a lock on one byte of
+// <path>.locks/keys.lock (see ondisk.KeyLocks).
 func (o *Organizer) Lock(ctx context.Context, key cache.Key) (func(), error) {
-	return ondisk.LockKey(ctx, filepath.Join(o.path+".locks", key.String()+".lock"))
+	return o.locks.Lock(ctx, key)
 }
 
 // Prune implements cache.Pruner: it removes side files that no entry
@@ -277,7 +283,12 @@ func (o *Organizer) WorkDir(key cache.Key) string {
 // Close implements cache.Organizer.
 func (o *Organizer) Close() error {
 	for _, s := range []*sql.Stmt{o.stat, o.open, o.put, o.touch} {
-		s.Close()
+		if s != nil {
+			s.Close()
+		}
+	}
+	if o.locks != nil {
+		o.locks.Close()
 	}
 	return o.db.Close()
 }
