@@ -31,6 +31,7 @@ type Report struct {
 	Entries   int   // entries removed
 	Bytes     int64 // sum of the sizes of the entries removed
 	Protected int   // entries kept because a kept run references them
+	Damaged   int   // unreadable entries removed (only from a KeyLister)
 	// Pruned is what the organizer's Pruner freed, if it is one.
 	Pruned PruneReport
 }
@@ -55,7 +56,15 @@ type Pruner interface {
 	Prune(ctx context.Context) (PruneReport, error)
 }
 
-// GC removes run records and entries as p says, then prunes unreferenced
+// KeyLister is implemented by organizers that can list the keys of all
+// their entries, including damaged ones, which Entries leaves out.
+type KeyLister interface {
+	Keys(ctx context.Context) ([]Key, error)
+}
+
+// GC removes run records and entries as p says, every damaged entry (when
+// o is a KeyLister: a damaged entry can never be a hit, so nothing is
+// lost), then prunes unreferenced
 // files if o is a Pruner. It never removes an entry that a kept run record
 // references (a StepRecord with Stored set). Entries or runs removed by
 // someone else meanwhile are skipped.
@@ -90,6 +99,25 @@ func GC(ctx context.Context, o Organizer, p Policy) (Report, error) {
 	entries, err := o.Entries(ctx)
 	if err != nil {
 		return rep, fmt.Errorf("gc: %w", err)
+	}
+	if kl, ok := o.(KeyLister); ok {
+		keys, err := kl.Keys(ctx)
+		if err != nil {
+			return rep, fmt.Errorf("gc: %w", err)
+		}
+		readable := make(map[Key]bool, len(entries))
+		for _, e := range entries {
+			readable[e.Key] = true
+		}
+		for _, k := range keys {
+			if readable[k] {
+				continue
+			}
+			if err := o.Remove(ctx, k); err != nil && !errors.Is(err, ErrNotFound) {
+				return rep, fmt.Errorf("gc: remove damaged entry %s: %w", k.Short(), err)
+			}
+			rep.Damaged++
+		}
 	}
 	var total int64
 	var candidates []Entry

@@ -26,12 +26,6 @@ const minPrefix = 4
 // which a body lives in a file of its own, which only a prune removes.
 const inlineLimit = 64 << 10
 
-// keyLister is implemented by organizers that can list the keys of all
-// their entries, including damaged ones, which Entries leaves out.
-type keyLister interface {
-	Keys(ctx context.Context) ([]cache.Key, error)
-}
-
 func (a *App) cacheCommand(g globals) *ucli.Command {
 	return &ucli.Command{
 		Name:  "cache",
@@ -103,7 +97,7 @@ func (a *App) cacheLsCommand(g globals) *ucli.Command {
 				tw.Flush()
 				fmt.Fprintf(a.Stdout, "%d entries, %s\n", len(entries), formatSize(size))
 			}
-			if kl, ok := o.(keyLister); ok {
+			if kl, ok := o.(cache.KeyLister); ok {
 				if keys, err := kl.Keys(c.Context); err == nil && len(keys) > total {
 					fmt.Fprintf(a.Stderr, "formed: %d damaged entries not listed; 'formed workflow cache verify' reports them\n", len(keys)-total)
 				}
@@ -428,6 +422,9 @@ func (a *App) cacheGCCommand(g globals) *ucli.Command {
 			if rep.Protected > 0 {
 				fmt.Fprintf(a.Stdout, "; kept %s that kept runs reference", plural(rep.Protected, "entry", "entries"))
 			}
+			if rep.Damaged > 0 {
+				fmt.Fprintf(a.Stdout, "; removed %s", plural(rep.Damaged, "damaged entry", "damaged entries"))
+			}
 			fmt.Fprintln(a.Stdout)
 			return nil
 		},
@@ -436,7 +433,7 @@ func (a *App) cacheGCCommand(g globals) *ucli.Command {
 
 // allKeys lists every entry's key: damaged ones too when the organizer can.
 func allKeys(ctx context.Context, o cache.Organizer) ([]cache.Key, error) {
-	if kl, ok := o.(keyLister); ok {
+	if kl, ok := o.(cache.KeyLister); ok {
 		return kl.Keys(ctx)
 	}
 	entries, err := o.Entries(ctx)

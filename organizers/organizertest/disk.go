@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -114,8 +115,21 @@ func testDamage(t *testing.T, d Disk) {
 				checkMissOrCorrupt(t, o, key)
 				// Entries may list it (Stat need not read bodies), but
 				// must not fail.
-				if _, err := o.Entries(ctx); err != nil {
+				entries, err := o.Entries(ctx)
+				if err != nil {
 					t.Errorf("Entries: %v", err)
+				}
+				// GC removes an entry that Entries cannot list any more
+				// but the organizer still holds.
+				if kl, ok := o.(cache.KeyLister); ok && !slices.ContainsFunc(entries, func(e cache.Entry) bool { return e.Key == key }) {
+					rep, err := cache.GC(ctx, o, cache.Policy{})
+					if err != nil {
+						t.Fatalf("GC: %v", err)
+					}
+					keys, _ := kl.Keys(ctx)
+					if slices.Contains(keys, key) || rep.Damaged != 1 {
+						t.Errorf("after GC: keys %v, report %+v; want the damaged entry removed", keys, rep)
+					}
 				}
 				// The recompute stores it again.
 				put(t, o, key, body)
