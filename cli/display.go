@@ -24,13 +24,15 @@ type display struct {
 	running string
 	started time.Time
 	total   int
-	counts  map[string]int
-	stop    chan struct{}
-	ticker  *time.Ticker
+	// final holds each step's last status: a cached step whose entry
+	// turns out damaged is recomputed and ends twice.
+	final  map[string]string
+	stop   chan struct{}
+	ticker *time.Ticker
 }
 
 func newDisplay(w io.Writer, tty, color bool, plan *engine.Plan) *display {
-	d := &display{w: w, tty: tty, color: color, counts: map[string]int{}}
+	d := &display{w: w, tty: tty, color: color, final: map[string]string{}}
 	for _, s := range plan.Steps {
 		d.width = max(d.width, len(s.Name))
 	}
@@ -85,7 +87,7 @@ func (d *display) callback(ev engine.Event) {
 	case engine.EventStepEnd:
 		d.clearLine()
 		d.running = ""
-		d.counts[ev.Status]++
+		d.final[ev.Step] = ev.Status
 		word, code := ev.Status, ""
 		switch ev.Status {
 		case cache.StatusCompleted:
@@ -114,16 +116,20 @@ func (d *display) callback(ev engine.Event) {
 			d.stop = nil
 		}
 		d.clearLine()
-		ran, cached := d.counts[cache.StatusCompleted], d.counts[cache.StatusCached]
+		counts := map[string]int{}
+		for _, st := range d.final {
+			counts[st]++
+		}
+		ran, cached := counts[cache.StatusCompleted], counts[cache.StatusCached]
 		var parts []string
 		parts = append(parts, fmt.Sprintf("%d ran", ran), fmt.Sprintf("%d cached", cached))
-		if n := d.counts[cache.StatusFailed]; n > 0 {
+		if n := counts[cache.StatusFailed]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d failed", n))
 		}
-		if n := d.counts[cache.StatusCanceled]; n > 0 {
+		if n := counts[cache.StatusCanceled]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d canceled", n))
 		}
-		if n := d.total - ran - cached - d.counts[cache.StatusFailed] - d.counts[cache.StatusCanceled]; n > 0 {
+		if n := d.total - ran - cached - counts[cache.StatusFailed] - counts[cache.StatusCanceled]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d not run", n))
 		}
 		summary := ev.Status + ": " + strings.Join(parts, ", ")
