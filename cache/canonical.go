@@ -135,6 +135,9 @@ func (e *Encoder) Value(v any) error {
 			e.rawString(p)
 		}
 	case *Ref:
+		if v == nil {
+			return fmt.Errorf("canonical encoding: nil %T", v)
+		}
 		return e.Value(*v)
 	default:
 		return fmt.Errorf("canonical encoding: unsupported type %T", v)

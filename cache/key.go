@@ -28,7 +28,9 @@ func (k Key) Short() string { return k.String()[:12] }
 func (k Key) IsZero() bool { return k == Key{} }
 
 // MarshalText encodes k as hex.
-func (k Key) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+func (k Key) MarshalText() ([]byte, error) {
+	return hex.AppendEncode(make([]byte, 0, 2*Size), k[:]), nil
+}
 
 // UnmarshalText decodes hex into k.
 func (k *Key) UnmarshalText(b []byte) error {
@@ -41,7 +43,9 @@ func (k *Key) UnmarshalText(b []byte) error {
 func (d Digest) String() string { return hex.EncodeToString(d[:]) }
 
 // MarshalText encodes d as hex.
-func (d Digest) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+func (d Digest) MarshalText() ([]byte, error) {
+	return hex.AppendEncode(make([]byte, 0, 2*Size), d[:]), nil
+}
 
 // UnmarshalText decodes hex into d.
 func (d *Digest) UnmarshalText(b []byte) error {

@@ -367,3 +367,58 @@ func TestNondeterministicPropagates(t *testing.T) {
 }
 
 func newMemory() cache.Organizer { return memory.New() }
+
+// TestStoreSizes stores results on both sides of the size up to which store
+// buffers an encoding, and one whose encoding fails, which stores nothing.
+func TestStoreSizes(t *testing.T) {
+	reg := registry.New()
+	registry.Add(reg, "blob", func(ctx context.Context, in struct {
+		N int `json:"n"`
+	}) ([]byte, error) {
+		b := make([]byte, in.N)
+		for i := range b {
+			b[i] = byte(i * 7)
+		}
+		return b, nil
+	}, registry.Format("bytes"))
+	registry.Add(reg, "bad", func(ctx context.Context, in struct{}) (unencodable, error) {
+		return unencodable{Pad: strings.Repeat("x", 1<<20)}, nil
+	})
+	path := writeConfig(t, `{steps: {small: {type: 'blob', n: 1000}, large: {type: 'blob', n: 3000000}, bad: {type: 'bad'}}}`)
+	wf, err := engine.Load(path, config.Options{}, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := memory.New()
+	res, err := engine.Run(t.Context(), wf, engine.Options{Organizer: o, KeepGoing: true})
+	var se *engine.StepError
+	if !errors.As(err, &se) || se.Step != "bad" || !strings.Contains(err.Error(), "cannot encode") {
+		t.Errorf("Run error = %v, want step bad failing to encode", err)
+	}
+	for _, name := range []string{"small", "large"} {
+		ps, _ := res.Plan.Step(name)
+		_, body, err := cache.ReadAll(t.Context(), o, ps.Key)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		v, _ := res.Value(t.Context(), name)
+		if want := v.([]byte); string(body) != string(want) {
+			t.Errorf("%s: stored %d bytes, want the %d of the result", name, len(body), len(want))
+		}
+	}
+	if ps, _ := res.Plan.Step("bad"); ps != nil {
+		if _, err := o.Stat(t.Context(), ps.Key); !errors.Is(err, cache.ErrNotFound) {
+			t.Errorf("bad: Stat = %v, want ErrNotFound after a failed encode", err)
+		}
+	}
+}
+
+// unencodable fails to encode as JSON.
+type unencodable struct {
+	Pad string  `json:"pad"`
+	Bad badJSON `json:"bad"`
+}
+
+type badJSON struct{}
+
+func (badJSON) MarshalJSON() ([]byte, error) { return nil, errors.New("cannot encode") }

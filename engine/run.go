@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -423,20 +424,70 @@ func (ex *executor) call(ctx context.Context, ps *PlanStep, rec *cache.StepRecor
 	return ps.Def.Call(sctx, in)
 }
 
-// store encodes out with the step's format straight into the organizer,
-// so a large result is never held twice. A failed encode aborts the Put,
-// which leaves no entry.
+// store encodes out with the step's format into the organizer. A result
+// that encodes to at most storeBuffer bytes is encoded in full and put from
+// memory; a larger one streams: once the encoding outgrows the buffer, Put
+// runs alongside it and reads through a pipe, so a large result is never
+// held twice. A failed encode aborts the Put, which leaves no entry.
 func (ex *executor) store(ctx context.Context, ps *PlanStep, out any) error {
-	pr, pw := io.Pipe()
-	go func() {
-		err := ps.Format.Encode(pw, out)
-		pw.CloseWithError(err)
-	}()
-	_, err := ex.org.Put(ctx, cache.Entry{Key: ps.Key, Format: ps.Format.Name(), FormatVersion: ps.Format.Version(),
-		StepType: ps.Def.Name, StepName: ps.Name, ResultType: ps.Def.Result.String()}, pr)
-	pr.CloseWithError(errors.New("put finished"))
+	e := cache.Entry{Key: ps.Key, Format: ps.Format.Name(), FormatVersion: ps.Format.Version(),
+		StepType: ps.Def.Name, StepName: ps.Name, ResultType: ps.Def.Result.String()}
+	w := &spillWriter{put: func(r io.Reader) error {
+		_, err := ex.org.Put(ctx, e, r)
+		return err
+	}}
+	err := ps.Format.Encode(w, out)
+	if err == nil && w.pw == nil {
+		err = w.put(bytes.NewReader(w.buf))
+	} else {
+		err = w.finish(err)
+	}
 	if err != nil {
 		return fmt.Errorf("store result (format %s): %w", ps.Format.Name(), err)
 	}
 	return nil
+}
+
+// storeBuffer is the most of an encoded result that store holds in memory.
+const storeBuffer = 256 << 10
+
+// spillWriter buffers up to storeBuffer bytes; past that it starts put in
+// a goroutine, reading the buffer and then everything written after it
+// through a pipe.
+type spillWriter struct {
+	buf  []byte
+	put  func(io.Reader) error
+	pw   *io.PipeWriter
+	done chan error
+}
+
+func (w *spillWriter) Write(p []byte) (int, error) {
+	if w.pw == nil && len(w.buf)+len(p) <= storeBuffer {
+		w.buf = append(w.buf, p...)
+		return len(p), nil
+	}
+	if w.pw == nil {
+		pr, pw := io.Pipe()
+		w.pw, w.done = pw, make(chan error, 1)
+		go func() {
+			err := w.put(io.MultiReader(bytes.NewReader(w.buf), pr))
+			pr.CloseWithError(errors.New("put finished"))
+			w.done <- err
+		}()
+	}
+	return w.pw.Write(p)
+}
+
+// finish ends a spilled Put, aborting it when the encoding failed.
+func (w *spillWriter) finish(encErr error) error {
+	if w.pw == nil {
+		return encErr
+	}
+	w.pw.CloseWithError(encErr)
+	// Put's error comes first: it carries encErr when the encoding failed,
+	// and the cause when a failed Put made the encoding fail.
+	if putErr := <-w.done; putErr != nil {
+		return putErr
+	}
+	return encErr
 }

@@ -67,6 +67,50 @@ func readHeader(f *os.File, key cache.Key) (header, error) {
 	if _, err := io.ReadFull(br, js); err != nil {
 		return h, fmt.Errorf("read header: %w", err)
 	}
+	h, err := decodeHeader(js, key)
+	if err != nil {
+		return h, err
+	}
+	if _, err := f.Seek(h.offset, io.SeekStart); err != nil {
+		return h, err
+	}
+	return h, nil
+}
+
+// errLongHeader is returned by parseHeader when the header does not fit
+// in the bytes it was given.
+var errLongHeader = errors.New("header longer than the bytes read")
+
+// parseHeader parses the header at the start of b, the first bytes of the
+// entry file for key. eof reports whether b holds the whole file; when it
+// does not and the header runs past b, parseHeader returns errLongHeader.
+func parseHeader(b []byte, eof bool, key cache.Key) (header, error) {
+	const pre = len(magic) + 4
+	short := func() (header, error) {
+		if !eof {
+			return header{}, errLongHeader
+		}
+		return header{}, fmt.Errorf("read header: %w", io.ErrUnexpectedEOF)
+	}
+	if len(b) < pre {
+		return short()
+	}
+	if string(b[:len(magic)]) != magic {
+		return header{}, errors.New("bad magic")
+	}
+	n := binary.BigEndian.Uint32(b[len(magic):pre])
+	if n > maxHeader {
+		return header{}, fmt.Errorf("header length %d too large", n)
+	}
+	if len(b)-pre < int(n) {
+		return short()
+	}
+	return decodeHeader(b[pre:pre+int(n)], key)
+}
+
+// decodeHeader decodes the JSON header js of the entry file for key.
+func decodeHeader(js []byte, key cache.Key) (header, error) {
+	var h header
 	if err := json.Unmarshal(js, &h); err != nil {
 		return h, fmt.Errorf("parse header: %w", err)
 	}
@@ -76,9 +120,6 @@ func readHeader(f *os.File, key cache.Key) (header, error) {
 	if h.Size < 0 {
 		return h, fmt.Errorf("negative size %d", h.Size)
 	}
-	h.offset = int64(len(pre)) + int64(n)
-	if _, err := f.Seek(h.offset, io.SeekStart); err != nil {
-		return h, err
-	}
+	h.offset = int64(len(magic)+4) + int64(len(js))
 	return h, nil
 }

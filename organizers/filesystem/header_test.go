@@ -4,7 +4,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/formed-dev/formed/cache"
 )
@@ -19,6 +21,9 @@ func FuzzEntryFile(f *testing.F) {
 	f.Add([]byte(magic + "\x00\x00\x00\x02{}"))
 	f.Add([]byte(magic + "\xff\xff\xff\xff"))
 	f.Add([]byte{})
+	// A header longer than the first read of Stat.
+	long, _ := header{Entry: cache.Entry{Key: key, Size: 2, Digest: cache.DigestOf([]byte("hi")), StepName: strings.Repeat("x", 3000)}}.marshal()
+	f.Add(append(long, "hi"...))
 	dir := f.TempDir()
 	o, err := Open(dir)
 	if err != nil {
@@ -30,7 +35,20 @@ func FuzzEntryFile(f *testing.F) {
 		if err := os.WriteFile(path, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, body, err := cache.ReadAll(t.Context(), o, key)
+		se, serr := o.Stat(t.Context(), key)
+		e, body, err := cache.ReadAll(t.Context(), o, key)
+		// Stat and Open agree on the metadata: ReadAll returns the entry
+		// whenever Open succeeded, even if the body then fails to verify.
+		opened := e.Key == key
+		if (serr == nil) != opened {
+			t.Fatalf("Stat: %v; Open: %v", serr, err)
+		}
+		if opened {
+			se.LastUsed, e.LastUsed = time.Time{}, time.Time{}
+			if se != e {
+				t.Fatalf("Stat = %+v, Open = %+v", se, e)
+			}
+		}
 		switch {
 		case err == nil:
 			if string(body) != "hi" && cache.DigestOf(body) != cache.DigestOf(b[len(b)-len(body):]) {
