@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/formed-dev/formed/cache"
@@ -113,7 +116,6 @@ func MakePlan(ctx context.Context, w *Workflow, o cache.Organizer, opts PlanOpti
 	}
 	p := &Plan{Workflow: w, RunID: opts.RunID, Steps: make([]*PlanStep, 0, len(order)), byName: make(map[string]*PlanStep, len(order))}
 	keys := make(map[string]cache.Key, len(order))
-	var prev map[string]*cache.StepRecord
 	for _, name := range order {
 		s := w.byName[name]
 		stamp, err := stampOf(ctx, w, s)
@@ -133,20 +135,17 @@ func MakePlan(ctx context.Context, w *Workflow, o cache.Organizer, opts PlanOpti
 				ps.DepKeys[d] = keys[d]
 			}
 		}
-		if ps.Cacheable {
-			_, err := o.Stat(ctx, key)
-			switch {
-			case err == nil:
-				ps.Cached = true
-			case errors.Is(err, cache.ErrCorrupt):
-				ps.Damaged = err
-			case errors.Is(err, cache.ErrNotFound):
-			default:
-				return nil, fmt.Errorf("step %s: look up %s: %w", name, key.Short(), err)
-			}
-		}
+		p.Steps = append(p.Steps, ps)
+		p.byName[name] = ps
+	}
+	if err := lookUp(ctx, o, p.Steps); err != nil {
+		return nil, err
+	}
+	var prev map[string]*cache.StepRecord
+	for _, ps := range p.Steps {
+		s := ps.Step
 		switch {
-		case forced[name]:
+		case forced[ps.Name]:
 			ps.Run, ps.Reason = true, ReasonForced
 		case !s.Def.Deterministic:
 			ps.Run, ps.Reason = true, ReasonNondet
@@ -158,13 +157,11 @@ func MakePlan(ctx context.Context, w *Workflow, o cache.Organizer, opts PlanOpti
 				prev = previousSteps(ctx, w, o)
 			}
 			ps.ArgsDigest = argsDigest(s)
-			ps.Reason = reasonAgainst(ps, prev[name])
+			ps.Reason = reasonAgainst(ps, prev[ps.Name])
 			if ps.Damaged != nil {
 				ps.Reason = ReasonDamaged
 			}
 		}
-		p.Steps = append(p.Steps, ps)
-		p.byName[name] = ps
 	}
 	return p, nil
 }
@@ -243,3 +240,44 @@ func stampOf(ctx context.Context, w *Workflow, s *Step) (string, error) {
 }
 
 var stamperType = reflect.TypeFor[registry.Stamper]()
+
+// lookUp asks o which cacheable steps' results it holds, several lookups
+// at a time: on a fully cached rerun the lookups are most of the work, and
+// each is a few system calls.
+func lookUp(ctx context.Context, o cache.Organizer, steps []*PlanStep) error {
+	workers := min(4*runtime.GOMAXPROCS(0), 16, len(steps)/64+1)
+	next := atomic.Int64{}
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(steps) {
+					return
+				}
+				ps := steps[i]
+				if !ps.Cacheable {
+					continue
+				}
+				_, err := o.Stat(ctx, ps.Key)
+				switch {
+				case err == nil:
+					ps.Cached = true
+				case errors.Is(err, cache.ErrCorrupt):
+					ps.Damaged = err
+				case errors.Is(err, cache.ErrNotFound):
+				default:
+					if errs[w] == nil {
+						errs[w] = fmt.Errorf("step %s: look up %s: %w", ps.Name, ps.Key.Short(), err)
+					}
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}

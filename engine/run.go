@@ -124,7 +124,11 @@ func Execute(ctx context.Context, plan *Plan, opts Options) (*Result, error) {
 			ex.record.Steps[i].ArgsDigest = argsDigest(ps.Step)
 		}
 	}
-	if err := ex.org.PutRun(ctx, ex.record); err != nil {
+	// The record at the start says only that the run began: a run killed
+	// before its end still shows in runs ls. The spec and the steps, which
+	// are large for large workflows, are written once, at the end.
+	start := &cache.Run{ID: ex.record.ID, Config: ex.record.Config, Status: cache.StatusRunning, Started: ex.record.Started}
+	if err := ex.org.PutRun(ctx, start); err != nil {
 		return nil, fmt.Errorf("record run %s: %w", plan.RunID, err)
 	}
 	ex.emit(Event{Kind: EventExecutionStart, Steps: len(plan.Steps)})
