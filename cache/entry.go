@@ -86,3 +86,15 @@ func ReadAll(ctx context.Context, o Organizer, key Key) (Entry, []byte, error) {
 	b, err := io.ReadAll(rc)
 	return e, b, err
 }
+
+// Prober is implemented by organizers that can tell whether an entry is
+// stored more cheaply than Stat can, for planning: a fully cached rerun
+// asks once per step and reads nothing else.
+//
+// Contract: Has reports false (and a nil error) when there is no entry for
+// key, and true when there is one, without promising that it is intact: a
+// damaged entry may be reported as present, and Open then gives
+// ErrCorrupt, which callers treat as a miss.
+type Prober interface {
+	Has(ctx context.Context, key Key) (bool, error)
+}

@@ -242,8 +242,8 @@ func stampOf(ctx context.Context, w *Workflow, s *Step) (string, error) {
 var stamperType = reflect.TypeFor[registry.Stamper]()
 
 // lookUp asks o which cacheable steps' results it holds, several lookups
-// at a time: on a fully cached rerun the lookups are most of the work, and
-// each is a few system calls.
+// at a time, with Has where o is a cache.Prober: on a fully cached rerun
+// the lookups are most of the work.
 func lookUp(ctx context.Context, o cache.Organizer, steps []*PlanStep) error {
 	workers := min(4*runtime.GOMAXPROCS(0), 16, len(steps)/64+1)
 	next := atomic.Int64{}
@@ -262,7 +262,15 @@ func lookUp(ctx context.Context, o cache.Organizer, steps []*PlanStep) error {
 				if !ps.Cacheable {
 					continue
 				}
-				_, err := o.Stat(ctx, ps.Key)
+				var err error
+				if pr, ok := o.(cache.Prober); ok {
+					var has bool
+					if has, err = pr.Has(ctx, ps.Key); err == nil && !has {
+						err = cache.ErrNotFound
+					}
+				} else {
+					_, err = o.Stat(ctx, ps.Key)
+				}
 				switch {
 				case err == nil:
 					ps.Cached = true
