@@ -253,11 +253,7 @@ func (a *App) cacheRmCommand(g globals) *ucli.Command {
 			if len(steps) > 0 && c.String("config") == "" {
 				return usageErr("cache rm: --step needs --config CONFIG, the config the step belongs to")
 			}
-			s, err := a.session(g)
-			if err != nil {
-				return err
-			}
-			o, err := s.organizer()
+			s, o, err := a.sessionOrganizer(g)
 			if err != nil {
 				return err
 			}

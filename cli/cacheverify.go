@@ -40,11 +40,7 @@ func (a *App) cacheVerifyCommand(g globals) *ucli.Command {
 			if !c.Bool("recompute") && (c.String("config") != "" || len(c.StringSlice("step")) > 0) {
 				return usageErr("cache verify: --config and --step go with --recompute")
 			}
-			s, err := a.session(g)
-			if err != nil {
-				return err
-			}
-			o, err := s.organizer()
+			s, o, err := a.sessionOrganizer(g)
 			if err != nil {
 				return err
 			}

@@ -231,11 +231,22 @@ func (a *App) runsCommand(g globals) *ucli.Command {
 }
 
 func (a *App) openOrganizer(g globals) (cache.Organizer, error) {
+	_, o, err := a.sessionOrganizer(g)
+	return o, err
+}
+
+// sessionOrganizer reads the settings and opens the organizer; the caller
+// closes it.
+func (a *App) sessionOrganizer(g globals) (*session, cache.Organizer, error) {
 	s, err := a.session(g)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.organizer()
+	o, err := s.organizer()
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, o, nil
 }
 
 func findRun(c *ucli.Context, o cache.Organizer) (*cache.Run, error) {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // KeyLocks hands out per-key exclusive locks that hold across goroutines
@@ -103,4 +105,23 @@ func (l *KeyLocks) Lock(ctx context.Context, key [32]byte) (func(), error) {
 		rangeUnlock(l.f, off)
 		release()
 	}), nil
+}
+
+// tryRangeLock takes a write lock on the byte at off without waiting,
+// reporting false when another holder has it.
+func tryRangeLock(f *os.File, off int64) (bool, error) {
+	lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: 0, Start: off, Len: 1}
+	switch err := unix.FcntlFlock(f.Fd(), setLock, &lk); err {
+	case nil:
+		return true, nil
+	case unix.EAGAIN, unix.EACCES, unix.EINTR:
+		return false, nil
+	default:
+		return false, err
+	}
+}
+
+func rangeUnlock(f *os.File, off int64) {
+	lk := unix.Flock_t{Type: unix.F_UNLCK, Whence: 0, Start: off, Len: 1}
+	unix.FcntlFlock(f.Fd(), setLock, &lk)
 }
