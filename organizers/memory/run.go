@@ -27,7 +27,7 @@ func copyRun(r *cache.Run) *cache.Run {
 }
 
 func readRun(r *cache.Run) (*cache.Run, error) {
-	b, err := json.Marshal(r)
+	b, err := r.AppendJSON(nil)
 	if err != nil {
 		return nil, err
 	}

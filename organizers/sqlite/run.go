@@ -11,19 +11,20 @@ import (
 )
 
 // PutRun implements cache.Organizer. The record is stored twice as JSON:
-// whole, and without step logs for Runs.
+// whole, and without step logs and spec for Runs.
 func (o *Organizer) PutRun(ctx context.Context, r *cache.Run) error {
-	record, err := json.Marshal(r)
+	record, err := r.AppendJSON(nil)
 	if err != nil {
 		return fmt.Errorf("put run %s: %w", r.ID, err)
 	}
 	s := *r
+	s.Spec = nil
 	s.Steps = make([]cache.StepRecord, len(r.Steps))
 	for i, st := range r.Steps {
 		st.Log = nil
 		s.Steps[i] = st
 	}
-	summary, err := json.Marshal(&s)
+	summary, err := s.AppendJSON(nil)
 	if err != nil {
 		return fmt.Errorf("put run %s: %w", r.ID, err)
 	}

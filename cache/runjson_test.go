@@ -1,0 +1,76 @@
+package cache
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"testing"
+	"time"
+)
+
+// AppendJSON must write what json.Marshal writes, byte for byte: records
+// written before it existed, and by anything else, read the same.
+func sameAsMarshal(t *testing.T, r *Run) {
+	t.Helper()
+	want, wantErr := json.Marshal(r)
+	got, gotErr := r.AppendJSON(nil)
+	if (wantErr != nil) != (gotErr != nil) {
+		t.Fatalf("AppendJSON error %v, json.Marshal error %v", gotErr, wantErr)
+	}
+	if wantErr == nil && !bytes.Equal(got, want) {
+		t.Fatalf("AppendJSON differs from json.Marshal:\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestRunAppendJSON(t *testing.T) {
+	start := time.Date(2026, 11, 22, 9, 3, 1, 123456789, time.FixedZone("X", 3600))
+	var k1, k2 Key
+	k1[0], k2[31] = 0xab, 0x01
+	cases := map[string]*Run{
+		"empty":   {},
+		"minimal": {ID: "20261122T090301.123Z-abcdef", Config: "/p/config.jsonnet", Status: StatusRunning, Started: start},
+		"full": {
+			ID: "x", Config: "c", Status: StatusFailed, Started: start, Ended: start.Add(90 * time.Second), Error: "step a: <boom> & \"quoted\"\n",
+			Spec: json.RawMessage("{\n   \"steps\": {\n      \"a\": { \"type\": \"add\" }\n   }\n}\n"),
+			Steps: []StepRecord{
+				{Name: "a", Type: "add", Key: k1, Status: StatusFailed, Reason: "new", Error: "bad\tthing", DurationS: 0.000000123,
+					CodeVersion: "src:1", ArgsDigest: "0011", Deps: map[string]Key{"z": k2, "b": k1, "é": k2}, Stored: true, Log: []string{"line 1", "ctl \x01 \x7f", "bad utf8 \xff\xfe", "sep \u2028\u2029"}},
+				{Name: "b", Type: "sum", Key: k2, Status: StatusCached, DurationS: 1e21},
+				{Name: "c", DurationS: 12.5},
+				{Name: "d", DurationS: -3e-9},
+				{Name: "e", Deps: map[string]Key{}, Log: []string{}},
+			},
+		},
+		"no steps":  {ID: "a", Steps: []StepRecord{}},
+		"bad spec":  {ID: "a", Spec: json.RawMessage("{nope")},
+		"utc times": {Started: start.UTC(), Ended: start.UTC().Add(time.Nanosecond)},
+	}
+	for name, r := range cases {
+		t.Run(name, func(t *testing.T) { sameAsMarshal(t, r) })
+	}
+}
+
+func TestAppendFloatNonFinite(t *testing.T) {
+	for _, f := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if got := string(appendFloat(nil, f)); got != "0" {
+			t.Errorf("appendFloat(%v) = %s, want 0", f, got)
+		}
+	}
+}
+
+func FuzzRunAppendJSON(f *testing.F) {
+	f.Add("a", "<b>&\"c\"\\", "\xff\u2028", 1.5, int64(0))
+	f.Add("", "\x00\x1f", "é", 1e-7, int64(1700000000123456789))
+	f.Fuzz(func(t *testing.T, s1, s2, s3 string, d float64, ns int64) {
+		if math.IsNaN(d) || math.IsInf(d, 0) {
+			return
+		}
+		ts := time.Unix(0, ns).UTC()
+		if ts.Year() < 0 || ts.Year() > 9999 {
+			return
+		}
+		r := &Run{ID: s1, Config: s2, Status: s3, Started: ts, Error: s3,
+			Steps: []StepRecord{{Name: s1, Type: s2, Reason: s3, DurationS: d, Deps: map[string]Key{s1: {}, s2: {1}}, Log: []string{s1, s2, s3}}}}
+		sameAsMarshal(t, r)
+	})
+}
