@@ -64,7 +64,8 @@ type Organizer interface {
 	PutRun(ctx context.Context, r *Run) error
 	// Run returns the run record id, or ErrNotFound.
 	Run(ctx context.Context, id string) (*Run, error)
-	// Runs lists run records, newest first, without their step logs.
+	// Runs lists run records, newest first, without their step logs and
+	// specs: listing reads every record, and those are the large parts.
 	Runs(ctx context.Context) ([]*Run, error)
 	// RemoveRun deletes the run record id; ErrNotFound if there is none.
 	RemoveRun(ctx context.Context, id string) error

@@ -71,6 +71,9 @@ func parseHex(s, what string) ([Size]byte, error) {
 	return out, nil
 }
 
+// IsZero reports whether d is the zero Digest.
+func (d Digest) IsZero() bool { return d == Digest{} }
+
 // DigestOf returns the Digest of b.
 func DigestOf(b []byte) Digest { return Digest(blake3.Sum256(b)) }
 

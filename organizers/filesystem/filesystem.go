@@ -294,8 +294,9 @@ func (o *Organizer) Lock(ctx context.Context, key cache.Key) (func(), error) {
 	return o.locks.Lock(ctx, key)
 }
 
-// Prune implements cache.Pruner: it removes blobs that no entry references
-// and temporary files left by killed writers.
+// Prune implements cache.Pruner: it removes blobs that no entry references,
+// specs that no run record names, and temporary files left by killed
+// writers.
 func (o *Organizer) Prune(ctx context.Context) (cache.PruneReport, error) {
 	rep, err := o.blobs.Prune(ctx, func() (func(cache.Digest) bool, error) {
 		refs := map[cache.Digest]bool{}
@@ -313,9 +314,15 @@ func (o *Organizer) Prune(ctx context.Context) (cache.PruneReport, error) {
 	if err != nil {
 		return rep, err
 	}
+	specs, err := o.pruneSpecs()
+	if err != nil {
+		return rep, err
+	}
+	rep.Files += specs.Files
+	rep.Bytes += specs.Bytes
 	// Entry and run temporaries are written without the blob lock; only
 	// those old enough to belong to no live writer are removed.
-	dirs := []string{o.runsDir()}
+	dirs := []string{o.runsDir(), o.specsDir()}
 	shards, _ := os.ReadDir(o.entries)
 	for _, s := range shards {
 		dirs = append(dirs, filepath.Join(o.entries, s.Name()))

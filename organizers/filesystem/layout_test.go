@@ -36,7 +36,8 @@ func TestLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	unlock()
-	run := &cache.Run{ID: cache.NewRunID(time.Now()), Status: cache.StatusCompleted}
+	spec := []byte(`{ "steps": {} }`)
+	run := &cache.Run{ID: cache.NewRunID(time.Now()), Status: cache.StatusCompleted, Spec: spec}
 	if err := o.PutRun(ctx, run); err != nil {
 		t.Fatal(err)
 	}
@@ -60,6 +61,7 @@ func TestLayout(t *testing.T) {
 		"cache/v1/entries/" + small.String()[:2] + "/" + small.String(),
 		"locks/keys.lock", // one file for every key's lock
 		"runs/" + run.ID + ".json",
+		"runs/specs/" + cache.DigestOf(spec).String() + ".json",
 	}
 	slices.Sort(got)
 	slices.Sort(want)
@@ -105,5 +107,61 @@ func TestPruneStaleTemps(t *testing.T) {
 		if _, err := os.Stat(p); (err == nil) != want {
 			t.Errorf("%s exists: %v, want %v", filepath.Base(p), err == nil, want)
 		}
+	}
+}
+
+// TestPruneSpecs: a spec no run record names goes once it is old; one a
+// record names stays, and so does a young one (a record about to name it).
+func TestPruneSpecs(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	o, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	t0 := time.Now()
+	specs := map[string][]byte{"kept": []byte(`{"steps":{"a":{}}}`), "removed": []byte(`{"steps":{"b":{}}}`), "young": []byte(`{"steps":{"c":{}}}`)}
+	ids := map[string]string{}
+	for i, name := range []string{"kept", "removed", "young"} {
+		r := &cache.Run{ID: cache.NewRunID(t0.Add(time.Duration(i) * time.Second)), Status: cache.StatusCompleted, Spec: specs[name]}
+		if err := o.PutRun(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		ids[name] = r.ID
+	}
+	for _, name := range []string{"removed", "young"} {
+		if err := o.RemoveRun(ctx, ids[name]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := func(name string) string { return o.specPath(cache.DigestOf(specs[name])) }
+	for _, name := range []string{"kept", "removed"} {
+		os.Chtimes(path(name), time.Time{}, t0.Add(-2*time.Hour))
+	}
+	rep, err := o.Prune(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Files != 1 || rep.Bytes != int64(len(specs["removed"])) {
+		t.Errorf("Prune = %+v, want 1 file of %d bytes", rep, len(specs["removed"]))
+	}
+	for name, want := range map[string]bool{"kept": true, "removed": false, "young": true} {
+		if _, err := os.Stat(path(name)); (err == nil) != want {
+			t.Errorf("spec %s exists: %v, want %v", name, err == nil, want)
+		}
+	}
+	// Reusing an old spec makes it young again: a record about to name it
+	// keeps it.
+	os.Chtimes(path("young"), time.Time{}, t0.Add(-2*time.Hour))
+	if err := o.PutRun(ctx, &cache.Run{ID: cache.NewRunID(t0.Add(time.Minute)), Spec: specs["young"]}); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path("young")); err != nil || time.Since(fi.ModTime()) > time.Minute {
+		t.Errorf("a reused spec was not touched: %v", err)
+	}
+	r, err := o.Run(ctx, ids["kept"])
+	if err != nil || string(r.Spec) != string(specs["kept"]) {
+		t.Errorf("Run(kept) = %v, %v; want its spec", r, err)
 	}
 }

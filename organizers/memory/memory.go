@@ -160,6 +160,7 @@ func (o *Organizer) Runs(ctx context.Context) ([]*cache.Run, error) {
 		if err != nil {
 			continue
 		}
+		r.Spec = nil
 		for i := range r.Steps {
 			r.Steps[i].Log = nil
 		}

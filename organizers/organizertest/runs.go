@@ -1,7 +1,10 @@
 package organizertest
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -36,6 +39,8 @@ func testRuns(t *testing.T, o cache.Organizer) {
 	for i := range 3 {
 		r := newRun(t0.Add(time.Duration(i)*time.Minute), KeyOf("run step"))
 		r.Status = cache.StatusRunning
+		// The first two runs share a spec, as reruns of one config do.
+		r.Spec = json.RawMessage(fmt.Sprintf("{\n   \"steps\": { \"a\": { \"type\": \"t\", \"n\": %d } }\n}\n", i/2))
 		if err := o.PutRun(ctx, r); err != nil {
 			t.Fatal(err)
 		}
@@ -55,6 +60,7 @@ func testRuns(t *testing.T, o cache.Organizer) {
 	if r.Steps[0].Key != KeyOf("run step") || !r.Steps[0].Stored {
 		t.Errorf("Run: step record %+v lost its key", r.Steps[0])
 	}
+	checkSpec(t, r, `{"steps":{"a":{"type":"t","n":0}}}`)
 	rs, err := o.Runs(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -69,6 +75,9 @@ func testRuns(t *testing.T, o cache.Organizer) {
 		if len(r.Steps) != 1 || r.Steps[0].Log != nil {
 			t.Errorf("Runs[%d]: steps %+v, want one without its log", i, r.Steps)
 		}
+		if r.Spec != nil {
+			t.Errorf("Runs[%d]: spec %s, want none", i, r.Spec)
+		}
 	}
 	if err := o.RemoveRun(ctx, ids[0]); err != nil {
 		t.Fatal(err)
@@ -78,5 +87,24 @@ func testRuns(t *testing.T, o cache.Organizer) {
 	}
 	if rs, _ := o.Runs(ctx); len(rs) != 2 {
 		t.Errorf("Runs after RemoveRun: got %d, want 2", len(rs))
+	}
+	// The run that shared the removed run's spec still has it.
+	r, err = o.Run(ctx, ids[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSpec(t, r, `{"steps":{"a":{"type":"t","n":0}}}`)
+	if r, err = o.Run(ctx, ids[2]); err != nil {
+		t.Fatal(err)
+	}
+	checkSpec(t, r, `{"steps":{"a":{"type":"t","n":1}}}`)
+}
+
+// checkSpec checks that r's spec is want, up to white space.
+func checkSpec(t *testing.T, r *cache.Run, want string) {
+	t.Helper()
+	var got bytes.Buffer
+	if err := json.Compact(&got, r.Spec); err != nil || got.String() != want {
+		t.Errorf("Run(%s): spec %q, want %s", r.ID, r.Spec, want)
 	}
 }
