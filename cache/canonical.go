@@ -41,6 +41,7 @@ const (
 // value is not usable; call NewEncoder.
 type Encoder struct {
 	buf []byte
+	sub func(any) (any, bool)
 }
 
 // NewEncoder returns an Encoder whose output starts with EncodingVersion.
@@ -140,7 +141,26 @@ func (e *Encoder) Value(v any) error {
 		}
 		return e.Value(*v)
 	default:
+		if e.sub != nil {
+			if r, ok := e.sub(v); ok {
+				sub := e.sub
+				e.sub = nil
+				err := e.Value(r)
+				e.sub = sub
+				return err
+			}
+		}
 		return fmt.Errorf("canonical encoding: unsupported type %T", v)
 	}
 	return nil
+}
+
+// ValueWith appends v like Value, except that a value of a type Value does
+// not know is passed to sub, and what sub returns is encoded in its place.
+// The engine writes its refs this way, without copying the arguments
+// around them.
+func (e *Encoder) ValueWith(v any, sub func(any) (any, bool)) error {
+	e.sub = sub
+	defer func() { e.sub = nil }()
+	return e.Value(v)
 }

@@ -437,3 +437,40 @@ func BenchmarkEncoder(b *testing.B) {
 		})
 	}
 }
+
+// ValueWith encodes what sub substitutes, in place, and nothing else
+// changes: the encoding equals Value of the substituted value.
+func TestCanonicalValueWith(t *testing.T) {
+	type marker struct{ n int }
+	v := map[string]any{"a": []any{1, &marker{2}}, "b": &marker{3}, "c": "x"}
+	sub := func(x any) (any, bool) {
+		m, ok := x.(*marker)
+		if !ok {
+			return nil, false
+		}
+		return map[string]any{"ref": strings.Repeat("m", m.n)}, true
+	}
+	got := NewEncoder()
+	if err := got.ValueWith(v, sub); err != nil {
+		t.Fatal(err)
+	}
+	want := encode(t, map[string]any{"a": []any{1, map[string]any{"ref": "mm"}}, "b": map[string]any{"ref": "mmm"}, "c": "x"})
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Errorf("ValueWith:\n%q\nwant\n%q", got.Bytes(), want)
+	}
+	// sub declines: an error naming the type, as from Value.
+	if err := NewEncoder().ValueWith([]any{int32(1)}, sub); err == nil || !strings.Contains(err.Error(), "int32") {
+		t.Errorf("ValueWith(int32) = %v, want an error naming int32", err)
+	}
+	// What sub returns is not passed to sub again.
+	loop := func(x any) (any, bool) { return x, true }
+	if err := NewEncoder().ValueWith(&marker{1}, loop); err == nil {
+		t.Error("ValueWith with a sub returning its input: want an error, got none")
+	}
+	// The substitution ends with the call.
+	e := NewEncoder()
+	e.ValueWith(nil, sub)
+	if err := e.Value(&marker{1}); err == nil {
+		t.Error("Value after ValueWith used the old sub")
+	}
+}

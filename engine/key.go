@@ -20,7 +20,7 @@ func stepKey(s *Step, keys map[string]cache.Key, nonce, stamp string) (cache.Key
 	e.String(s.CodeVersion)
 	e.String(s.Format.Name())
 	e.String(s.Format.Version())
-	if err := e.Value(withKeys(s.Args.Canon, keys)); err != nil {
+	if err := e.ValueWith(s.Args.Canon, withKeys(keys)); err != nil {
 		return cache.Key{}, fmt.Errorf("step %s: %w", s.Name, err)
 	}
 	if stamp != "" {
@@ -37,82 +37,28 @@ func stepKey(s *Step, keys map[string]cache.Key, nonce, stamp string) (cache.Key
 // changed".
 func argsDigest(s *Step) string {
 	e := cache.NewEncoder()
-	if err := e.Value(withNames(s.Args.Canon)); err != nil {
+	if err := e.ValueWith(s.Args.Canon, withNames); err != nil {
 		return ""
 	}
 	return e.Key().String()[:16]
 }
 
-func withKeys(v any, keys map[string]cache.Key) any {
-	return mapRefs(v, func(r *args.Ref) any { return cache.Ref{Producer: keys[r.Step], Path: r.Path} })
-}
-
-func withNames(v any) any {
-	return mapRefs(v, func(r *args.Ref) any {
-		return map[string]any{"ref": r.String()}
-	})
-}
-
-// mapRefs copies the parts of v that contain refs, replacing each ref with
-// f(ref); parts without refs are shared.
-func mapRefs(v any, f func(*args.Ref) any) any {
-	switch x := v.(type) {
-	case *args.Ref:
-		return f(x)
-	case map[string]any:
-		var out map[string]any
-		for k, y := range x {
-			z := mapRefs(y, f)
-			if out == nil {
-				if !hasRef(y) {
-					continue
-				}
-				out = make(map[string]any, len(x))
-				for k2, y2 := range x {
-					out[k2] = y2
-				}
-			}
-			out[k] = z
+// withKeys writes each ref as the producer's key and the selected path.
+func withKeys(keys map[string]cache.Key) func(any) (any, bool) {
+	return func(v any) (any, bool) {
+		r, ok := v.(*args.Ref)
+		if !ok {
+			return nil, false
 		}
-		if out == nil {
-			return x
-		}
-		return out
-	case []any:
-		var out []any
-		for i, y := range x {
-			if !hasRef(y) {
-				continue
-			}
-			if out == nil {
-				out = append([]any(nil), x...)
-			}
-			out[i] = mapRefs(y, f)
-		}
-		if out == nil {
-			return x
-		}
-		return out
+		return cache.Ref{Producer: keys[r.Step], Path: r.Path}, true
 	}
-	return v
 }
 
-func hasRef(v any) bool {
-	switch x := v.(type) {
-	case *args.Ref:
-		return true
-	case map[string]any:
-		for _, y := range x {
-			if hasRef(y) {
-				return true
-			}
-		}
-	case []any:
-		for _, y := range x {
-			if hasRef(y) {
-				return true
-			}
-		}
+// withNames writes each ref as {ref: "producer.path"}.
+func withNames(v any) (any, bool) {
+	r, ok := v.(*args.Ref)
+	if !ok {
+		return nil, false
 	}
-	return false
+	return map[string]any{"ref": r.String()}, true
 }
