@@ -9,13 +9,14 @@
 package config
 
 import (
-	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -53,6 +54,8 @@ type Config struct {
 	// JSON is the evaluated config after overrides.
 	JSON []byte
 
+	// root is the evaluated config as decoded JSON, overrides applied.
+	// After readSteps, step objects lack their type.
 	root any
 	pos  *resolver
 }
@@ -67,9 +70,6 @@ type Step struct {
 	// Pos is where the step is defined, when known.
 	Pos Pos
 }
-
-// Root returns the evaluated config as decoded JSON.
-func (c *Config) Root() any { return c.root }
 
 // Pos returns the best-known source position of a config path such as
 // steps.train.lr: the deepest part of the path that Jsonnet's syntax tree
@@ -118,33 +118,25 @@ func Load(path string, opts Options) (*Config, error) {
 	if err != nil {
 		return nil, Errors{jsonnetError(err, path)}
 	}
-	root, err := decodeJSON([]byte(out))
+	root, err := decodeJSON(out)
 	if err != nil {
 		return nil, Errors{{Msg: fmt.Sprintf("evaluating %s did not give JSON: %v", path, err)}}
 	}
 	c := &Config{Path: path, root: root, pos: &resolver{vm: vm, root: node, cache: map[ast.Node]map[string]field{}}}
 	var errs Errors
+	c.JSON = []byte(out)
 	if opts.Overrides != "" {
 		errs = append(errs, c.applyOverrides(vm, opts.Overrides)...)
+		// Before readSteps, which takes the type out of each step.
+		if c.JSON, err = json.Marshal(c.root); err != nil {
+			return nil, err
+		}
 	}
 	errs = append(errs, c.readSteps()...)
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	if opts.Overrides == "" {
-		c.JSON = []byte(out)
-	} else if c.JSON, err = json.Marshal(c.root); err != nil {
-		return nil, err
-	}
 	return c, nil
-}
-
-func decodeJSON(b []byte) (any, error) {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var v any
-	err := d.Decode(&v)
-	return v, err
 }
 
 // jsonnetError turns a go-jsonnet error into an Error with the innermost
@@ -231,60 +223,53 @@ func (c *Config) readSteps() Errors {
 			errs = append(errs, &Error{Path: p, Pos: c.Pos("steps", name), Msg: msg, Hint: "add type: 'step_type'; 'formed workflow steps' lists them"})
 			continue
 		}
-		args := make(map[string]any, len(o)-1)
-		for k, a := range o {
-			if k != "type" {
-				args[k] = a
-			}
-		}
-		c.Steps = append(c.Steps, &Step{Name: name, Type: typ, Args: args, Pos: c.Pos("steps", name)})
+		// The step object becomes its arguments: nothing else holds it.
+		delete(o, "type")
+		c.Steps = append(c.Steps, &Step{Name: name, Type: typ, Args: o, Pos: c.Pos("steps", name)})
 	}
-	sort.Slice(c.Steps, func(i, j int) bool { return stepLess(c.Steps[i], c.Steps[j]) })
+	slices.SortFunc(c.Steps, stepCmp)
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Path < errs[j].Path })
 	return errs
 }
 
-// stepLess orders steps by source position, then those without one by
+// stepCmp orders steps by source position, then those without one by
 // name in natural order (step2 before step10).
-func stepLess(a, b *Step) bool {
+func stepCmp(a, b *Step) int {
 	ap, bp := a.Pos, b.Pos
 	if ap.IsValid() != bp.IsValid() {
-		return ap.IsValid()
+		if ap.IsValid() {
+			return -1
+		}
+		return 1
 	}
 	if ap.IsValid() {
-		if ap.File != bp.File {
-			return ap.File < bp.File
-		}
-		if ap.Line != bp.Line {
-			return ap.Line < bp.Line
-		}
-		if ap.Col != bp.Col {
-			return ap.Col < bp.Col
+		if c := cmp.Or(strings.Compare(ap.File, bp.File), cmp.Compare(ap.Line, bp.Line), cmp.Compare(ap.Col, bp.Col)); c != 0 {
+			return c
 		}
 	}
-	return naturalLess(a.Name, b.Name)
+	return naturalCmp(a.Name, b.Name)
 }
 
-func naturalLess(a, b string) bool {
+func naturalCmp(a, b string) int {
 	for a != "" && b != "" {
 		da, db := digits(a), digits(b)
 		if da > 0 && db > 0 {
 			na, nb := trimZeros(a[:da]), trimZeros(b[:db])
 			if len(na) != len(nb) {
-				return len(na) < len(nb)
+				return cmp.Compare(len(na), len(nb))
 			}
 			if na != nb {
-				return na < nb
+				return strings.Compare(na, nb)
 			}
 			a, b = a[da:], b[db:]
 			continue
 		}
 		if a[0] != b[0] {
-			return a[0] < b[0]
+			return cmp.Compare(a[0], b[0])
 		}
 		a, b = a[1:], b[1:]
 	}
-	return len(a) < len(b)
+	return cmp.Compare(len(a), len(b))
 }
 
 func digits(s string) int {

@@ -18,7 +18,7 @@ func (c *Config) applyOverrides(vm *jsonnet.VM, snippet string) Errors {
 	if err != nil {
 		return Errors{{Path: "--overrides", Msg: strings.TrimSpace(err.Error()), Hint: `write a Jsonnet object such as {"steps.train.lr": 0.1}`}}
 	}
-	v, err := decodeJSON([]byte(out))
+	v, err := decodeJSON(out)
 	if err != nil {
 		return Errors{{Path: "--overrides", Msg: err.Error()}}
 	}
