@@ -88,14 +88,15 @@ func ReadAll(ctx context.Context, o Organizer, key Key) (Entry, []byte, error) {
 	return e, b, err
 }
 
-// Prober is implemented by organizers that can tell whether an entry is
-// stored more cheaply than Stat can, for planning: a fully cached rerun
-// asks once per step and reads nothing else.
+// Prober is implemented by organizers that can tell which of many keys
+// have entries more cheaply than a Stat of each, for planning: a fully
+// cached rerun asks about every step at once and reads nothing else.
 //
-// Contract: Has reports false (and a nil error) when there is no entry for
-// key, and true when there is one, without promising that it is intact: a
-// damaged entry may be reported as present, and Open then gives
-// ErrCorrupt, which callers treat as a miss.
+// Contract: Has returns one bool per key, false when there is no entry for
+// the key and true when there is one, without promising that it is
+// intact: a damaged entry may be reported as present, and Open then gives
+// ErrCorrupt, which callers treat as a miss. An error means Has could not
+// tell, not that an entry is missing.
 type Prober interface {
-	Has(ctx context.Context, key Key) (bool, error)
+	Has(ctx context.Context, keys []Key) ([]bool, error)
 }

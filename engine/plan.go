@@ -241,10 +241,28 @@ func stampOf(ctx context.Context, w *Workflow, s *Step) (string, error) {
 
 var stamperType = reflect.TypeFor[registry.Stamper]()
 
-// lookUp asks o which cacheable steps' results it holds, several lookups
-// at a time, with Has where o is a cache.Prober: on a fully cached rerun
-// the lookups are most of the work.
+// lookUp asks o which cacheable steps' results it holds: all at once where
+// o is a cache.Prober, otherwise with a Stat of each, several at a time. On
+// a fully cached rerun the lookups are most of the work.
 func lookUp(ctx context.Context, o cache.Organizer, steps []*PlanStep) error {
+	if pr, ok := o.(cache.Prober); ok {
+		var keys []cache.Key
+		var asked []*PlanStep
+		for _, ps := range steps {
+			if ps.Cacheable {
+				keys = append(keys, ps.Key)
+				asked = append(asked, ps)
+			}
+		}
+		has, err := pr.Has(ctx, keys)
+		if err != nil {
+			return fmt.Errorf("look up %d results: %w", len(keys), err)
+		}
+		for i, ps := range asked {
+			ps.Cached = has[i]
+		}
+		return nil
+	}
 	workers := min(4*runtime.GOMAXPROCS(0), 16, len(steps)/64+1)
 	next := atomic.Int64{}
 	errs := make([]error, workers)
@@ -262,15 +280,7 @@ func lookUp(ctx context.Context, o cache.Organizer, steps []*PlanStep) error {
 				if !ps.Cacheable {
 					continue
 				}
-				var err error
-				if pr, ok := o.(cache.Prober); ok {
-					var has bool
-					if has, err = pr.Has(ctx, ps.Key); err == nil && !has {
-						err = cache.ErrNotFound
-					}
-				} else {
-					_, err = o.Stat(ctx, ps.Key)
-				}
+				_, err := o.Stat(ctx, ps.Key)
 				switch {
 				case err == nil:
 					ps.Cached = true

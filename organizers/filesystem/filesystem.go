@@ -399,18 +399,3 @@ func (o *Organizer) Close() error {
 	o.locks.Close()
 	return err
 }
-
-// Has implements cache.Prober with one stat of the entry file: planning a
-// fully cached 10,000-step rerun costs 10,000 system calls instead of
-// 40,000 and as many header parses. Damage shows when the entry is read.
-func (o *Organizer) Has(ctx context.Context, key cache.Key) (bool, error) {
-	var st unix.Stat_t
-	_, err := ignoringEINTR(func() (int, error) { return 0, unix.Stat(o.entryPath(key), &st) })
-	switch {
-	case err == unix.ENOENT:
-		return false, nil
-	case err != nil:
-		return false, fmt.Errorf("entry %s: %w", key.Short(), err)
-	}
-	return st.Size > int64(len(magic)), nil
-}

@@ -185,3 +185,14 @@ func (o *Organizer) WorkDir(cache.Key) string { return "" }
 
 // Close implements cache.Organizer.
 func (o *Organizer) Close() error { return nil }
+
+// Has implements cache.Prober.
+func (o *Organizer) Has(ctx context.Context, keys []cache.Key) ([]bool, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := make([]bool, len(keys))
+	for i, k := range keys {
+		_, out[i] = o.entries[k]
+	}
+	return out, nil
+}

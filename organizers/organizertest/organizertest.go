@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) cache.Organizer) {
 		{"LockExcludes", testLockExcludes},
 		{"LockCancel", testLockCancel},
 		{"Runs", testRuns},
+		{"Prober", testProber},
 		{"WorkDir", testWorkDir},
 		{"GCKeepRuns", testGCKeepRuns},
 		{"GCOlderThan", testGCOlderThan},
@@ -321,5 +322,48 @@ func testPutFails(t *testing.T, o cache.Organizer) {
 		if _, err := o.Stat(ctx, KeyOf("canceled")); err != nil {
 			t.Errorf("canceled Put reported success but Stat says %v", err)
 		}
+	}
+}
+
+// testProber checks cache.Prober.Has against Stat, over enough keys that
+// some shard of a sharded store holds many of them (the filesystem
+// organizer lists a shard it is asked many keys of).
+func testProber(t *testing.T, o cache.Organizer) {
+	pr, ok := o.(cache.Prober)
+	if !ok {
+		t.Skip("not a cache.Prober: planning uses Stat, which the other tests cover")
+	}
+	ctx := t.Context()
+	var keys []cache.Key
+	want := map[cache.Key]bool{}
+	for i := range 3000 {
+		k := KeyOf(fmt.Sprint("probe ", i))
+		keys = append(keys, k)
+		if i%3 == 0 {
+			put(t, o, k, []byte("x"))
+			want[k] = true
+		}
+	}
+	keys = append(keys, keys[0], keys[1]) // asked twice
+	has, err := pr.Has(ctx, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(has) != len(keys) {
+		t.Fatalf("Has: %d answers for %d keys", len(has), len(keys))
+	}
+	for i, k := range keys {
+		if has[i] != want[k] {
+			t.Errorf("Has(%s) = %v, want %v", k.Short(), has[i], want[k])
+		}
+	}
+	if has, err := pr.Has(ctx, nil); err != nil || len(has) != 0 {
+		t.Errorf("Has(no keys) = %v, %v; want none", has, err)
+	}
+	if err := o.Remove(ctx, keys[0]); err != nil {
+		t.Fatal(err)
+	}
+	if has, err := pr.Has(ctx, keys[:1]); err != nil || has[0] {
+		t.Errorf("Has after Remove = %v, %v; want false", has, err)
 	}
 }
