@@ -51,8 +51,16 @@ func NewEncoder() *Encoder {
 	return e
 }
 
-// Bytes returns the encoding so far.
+// Bytes returns the encoding so far. The slice is the encoder's own buffer
+// until the next append: a change to it changes the encoding, which is how
+// the engine writes producer keys into places it kept.
 func (e *Encoder) Bytes() []byte { return e.buf }
+
+// Reset empties e to a fresh encoder's state, keeping its buffer.
+func (e *Encoder) Reset() {
+	e.buf = e.buf[:0]
+	e.String(EncodingVersion)
+}
 
 // Key returns the blake3 hash of the encoding so far.
 func (e *Encoder) Key() Key { return Key(blake3.Sum256(e.buf)) }

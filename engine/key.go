@@ -1,11 +1,25 @@
 package engine
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"github.com/formed-dev/formed/cache"
 	"github.com/formed-dev/formed/engine/args"
 )
+
+// keyer fingerprints steps, reusing its buffers from one step to the next.
+type keyer struct {
+	e     *cache.Encoder
+	holes []hole
+	names []byte
+}
+
+// hole is where a ref's producer key goes in a step's encoding.
+type hole struct {
+	at   int
+	step string
+}
 
 // stepKey fingerprints one step: blake3 over the canonical encoding of its
 // type, code version, format name and version, and canonical arguments
@@ -14,14 +28,47 @@ import (
 // arguments are a registry.Stamper hashes their stamp. The config's
 // name for the step is left out, so renaming a step keeps its cache.
 // docs/caching.md describes the encoding.
-func stepKey(s *Step, keys map[string]cache.Key, nonce, stamp string) (cache.Key, error) {
-	e := cache.NewEncoder()
+//
+// It also returns the step's args digest, which a later run compares to
+// tell "arguments changed" from "upstream changed": a hash of the same
+// canonical arguments with every producer key left zero, followed by the
+// producers' names in order. Both come from one encoding: each ref is
+// written with a zero key and its place remembered, the digest is taken,
+// then the keys are written in.
+func (k *keyer) stepKey(s *Step, keys map[string]cache.Key, nonce, stamp string) (cache.Key, string, error) {
+	if k.e == nil {
+		k.e = cache.NewEncoder()
+	}
+	e := k.e
+	e.Reset()
 	e.String(s.Def.Name)
 	e.String(s.CodeVersion)
 	e.String(s.Format.Name())
 	e.String(s.Format.Version())
-	if err := e.ValueWith(s.Args.Canon, withKeys(keys)); err != nil {
-		return cache.Key{}, fmt.Errorf("step %s: %w", s.Name, err)
+	start := len(e.Bytes())
+	k.holes = k.holes[:0]
+	err := e.ValueWith(s.Args.Canon, func(v any) (any, bool) {
+		r, ok := v.(*args.Ref)
+		if !ok {
+			return nil, false
+		}
+		// The ref is written as its tag, then the producer key.
+		k.holes = append(k.holes, hole{at: len(e.Bytes()) + 1, step: r.Step})
+		return cache.Ref{Path: r.Path}, true
+	})
+	if err != nil {
+		return cache.Key{}, "", fmt.Errorf("step %s: %w", s.Name, err)
+	}
+	buf := e.Bytes()
+	k.names = append(k.names[:0], buf[start:]...)
+	for _, h := range k.holes {
+		k.names = binary.AppendUvarint(k.names, uint64(len(h.step)))
+		k.names = append(k.names, h.step...)
+	}
+	digest := cache.DigestOf(k.names).String()[:16]
+	for _, h := range k.holes {
+		p := keys[h.step]
+		copy(buf[h.at:h.at+len(p)], p[:])
 	}
 	if stamp != "" {
 		e.String(stamp)
@@ -29,36 +76,5 @@ func stepKey(s *Step, keys map[string]cache.Key, nonce, stamp string) (cache.Key
 	if !s.Def.Deterministic {
 		e.String(nonce)
 	}
-	return e.Key(), nil
-}
-
-// argsDigest hashes the canonical arguments with refs written by producer
-// name, so that a later run can tell "arguments changed" from "upstream
-// changed".
-func argsDigest(s *Step) string {
-	e := cache.NewEncoder()
-	if err := e.ValueWith(s.Args.Canon, withNames); err != nil {
-		return ""
-	}
-	return e.Key().String()[:16]
-}
-
-// withKeys writes each ref as the producer's key and the selected path.
-func withKeys(keys map[string]cache.Key) func(any) (any, bool) {
-	return func(v any) (any, bool) {
-		r, ok := v.(*args.Ref)
-		if !ok {
-			return nil, false
-		}
-		return cache.Ref{Producer: keys[r.Step], Path: r.Path}, true
-	}
-}
-
-// withNames writes each ref as {ref: "producer.path"}.
-func withNames(v any) (any, bool) {
-	r, ok := v.(*args.Ref)
-	if !ok {
-		return nil, false
-	}
-	return map[string]any{"ref": r.String()}, true
+	return e.Key(), digest, nil
 }

@@ -34,3 +34,41 @@ func TestFingerprintGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestArgsDigest: the args digest follows a step's own arguments and the
+// names of its producers, not the producers' keys, so that a later run
+// can tell "arguments changed" from "upstream changed".
+func TestArgsDigest(t *testing.T) {
+	f := newFixture()
+	digests := func(text string) map[string]string {
+		t.Helper()
+		wf, err := engine.Load(writeConfig(t, text), config.Options{}, f.reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan, err := engine.MakePlan(t.Context(), wf, newMemory(), engine.PlanOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, ps := range plan.Steps {
+			out[ps.Name] = ps.ArgsDigest
+		}
+		return out
+	}
+	base := digests(`{ steps: { a: { type: 'add', a: 1, b: 2 }, c: { type: 'add', a: 5, b: 6 }, m: { type: 'mul', x: { type: 'ref', ref: 'a' } } } }`)
+	upstream := digests(`{ steps: { a: { type: 'add', a: 1, b: 3 }, c: { type: 'add', a: 5, b: 6 }, m: { type: 'mul', x: { type: 'ref', ref: 'a' } } } }`)
+	producer := digests(`{ steps: { a: { type: 'add', a: 1, b: 2 }, c: { type: 'add', a: 5, b: 6 }, m: { type: 'mul', x: { type: 'ref', ref: 'c' } } } }`)
+	if base["m"] == "" || len(base["m"]) != 16 {
+		t.Fatalf("args digest %q: want 16 hex digits", base["m"])
+	}
+	if upstream["a"] == base["a"] {
+		t.Error("a's arguments changed but its args digest did not")
+	}
+	if upstream["m"] != base["m"] {
+		t.Error("only m's producer changed, but m's args digest changed too")
+	}
+	if producer["m"] == base["m"] {
+		t.Error("m refers to another producer, but its args digest did not change")
+	}
+}

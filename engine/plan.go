@@ -116,19 +116,20 @@ func MakePlan(ctx context.Context, w *Workflow, o cache.Organizer, opts PlanOpti
 	}
 	p := &Plan{Workflow: w, RunID: opts.RunID, Steps: make([]*PlanStep, 0, len(order)), byName: make(map[string]*PlanStep, len(order))}
 	keys := make(map[string]cache.Key, len(order))
+	var k keyer
 	for _, name := range order {
 		s := w.byName[name]
 		stamp, err := stampOf(ctx, w, s)
 		if err != nil {
 			return nil, err
 		}
-		key, err := stepKey(s, keys, opts.RunID, stamp)
+		key, digest, err := k.stepKey(s, keys, opts.RunID, stamp)
 		if err != nil {
 			return nil, err
 		}
 		keys[name] = key
 		deps := w.Graph.Deps(name)
-		ps := &PlanStep{Step: s, Key: key, Cacheable: s.Def.Cacheable(), Deps: deps, Target: len(targets) == 0 || targets[name]}
+		ps := &PlanStep{Step: s, Key: key, ArgsDigest: digest, Cacheable: s.Def.Cacheable(), Deps: deps, Target: len(targets) == 0 || targets[name]}
 		if len(deps) > 0 {
 			ps.DepKeys = make(map[string]cache.Key, len(deps))
 			for _, d := range deps {
@@ -156,7 +157,6 @@ func MakePlan(ctx context.Context, w *Workflow, o cache.Organizer, opts PlanOpti
 			if prev == nil {
 				prev = previousSteps(ctx, w, o)
 			}
-			ps.ArgsDigest = argsDigest(s)
 			ps.Reason = reasonAgainst(ps, prev[ps.Name])
 			if ps.Damaged != nil {
 				ps.Reason = ReasonDamaged

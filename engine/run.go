@@ -120,9 +120,6 @@ func Execute(ctx context.Context, plan *Plan, opts Options) (*Result, error) {
 		ex.state[ps.Name] = &stepState{index: i, users: len(plan.Workflow.Graph.Users(ps.Name))}
 		ex.record.Steps[i] = cache.StepRecord{Name: ps.Name, Type: ps.Def.Name, Key: ps.Key, CodeVersion: ps.CodeVersion,
 			ArgsDigest: ps.ArgsDigest, Deps: ps.DepKeys, Reason: ps.Reason, Status: cache.StatusSkipped}
-		if ps.ArgsDigest == "" {
-			ex.record.Steps[i].ArgsDigest = argsDigest(ps.Step)
-		}
 	}
 	// The record at the start says only that the run began: a run killed
 	// before its end still shows in runs ls. The spec and the steps, which
