@@ -51,9 +51,8 @@ func NewEncoder() *Encoder {
 	return e
 }
 
-// Bytes returns the encoding so far. The slice is the encoder's own buffer
-// until the next append: a change to it changes the encoding, which is how
-// the engine writes producer keys into places it kept.
+// Bytes returns the encoding so far: the encoder's own buffer, valid until
+// the next append or Reset.
 func (e *Encoder) Bytes() []byte { return e.buf }
 
 // Reset empties e to a fresh encoder's state, keeping its buffer.
@@ -63,7 +62,10 @@ func (e *Encoder) Reset() {
 }
 
 // Key returns the blake3 hash of the encoding so far.
-func (e *Encoder) Key() Key { return Key(blake3.Sum256(e.buf)) }
+func (e *Encoder) Key() Key { return KeyOf(e.buf) }
+
+// KeyOf returns the Key of a canonical encoding, as Encoder.Key does.
+func KeyOf(encoding []byte) Key { return Key(blake3.Sum256(encoding)) }
 
 // String appends a string.
 func (e *Encoder) String(s string) {

@@ -115,21 +115,30 @@ func MakePlan(ctx context.Context, w *Workflow, o cache.Organizer, opts PlanOpti
 		targets[t] = true
 	}
 	p := &Plan{Workflow: w, RunID: opts.RunID, Steps: make([]*PlanStep, 0, len(order)), byName: make(map[string]*PlanStep, len(order))}
+	stamps := make([]string, len(order))
+	for i, name := range order {
+		stamp, err := stampOf(ctx, w, w.byName[name])
+		if err != nil {
+			return nil, err
+		}
+		stamps[i] = stamp
+	}
+	encs := make([]stepEncoding, len(order))
+	encErrs := make([]error, len(order))
+	parallel(len(order), func() func(int) {
+		e := cache.NewEncoder()
+		return func(i int) { encs[i], encErrs[i] = encodeStep(e, w.byName[order[i]], opts.RunID, stamps[i]) }
+	})
+	if err := errors.Join(encErrs...); err != nil {
+		return nil, err
+	}
 	keys := make(map[string]cache.Key, len(order))
-	var k keyer
-	for _, name := range order {
+	for i, name := range order {
 		s := w.byName[name]
-		stamp, err := stampOf(ctx, w, s)
-		if err != nil {
-			return nil, err
-		}
-		key, digest, err := k.stepKey(s, keys, opts.RunID, stamp)
-		if err != nil {
-			return nil, err
-		}
+		key := encs[i].key(keys)
 		keys[name] = key
 		deps := w.Graph.Deps(name)
-		ps := &PlanStep{Step: s, Key: key, ArgsDigest: digest, Cacheable: s.Def.Cacheable(), Deps: deps, Target: len(targets) == 0 || targets[name]}
+		ps := &PlanStep{Step: s, Key: key, ArgsDigest: encs[i].digest, Cacheable: s.Def.Cacheable(), Deps: deps, Target: len(targets) == 0 || targets[name]}
 		if len(deps) > 0 {
 			ps.DepKeys = make(map[string]cache.Key, len(deps))
 			for _, d := range deps {

@@ -144,10 +144,13 @@ func Execute(ctx context.Context, plan *Plan, opts Options) (*Result, error) {
 			continue
 		}
 		if !ps.Run {
-			ex.emit(Event{Kind: EventStepStart, Step: ps.Name, Type: ps.Def.Name, Fingerprint: ps.Key.String(), Index: i + 1})
 			ex.record.Steps[i].Status = cache.StatusCached
 			ex.record.Steps[i].Stored = true
-			ex.emit(Event{Kind: EventStepEnd, Step: ps.Name, Type: ps.Def.Name, Fingerprint: ps.Key.String(), Status: cache.StatusCached, Index: i + 1})
+			if len(opts.Callbacks) > 0 {
+				fp := ps.Key.String()
+				ex.emit(Event{Kind: EventStepStart, Step: ps.Name, Type: ps.Def.Name, Fingerprint: fp, Index: i + 1})
+				ex.emit(Event{Kind: EventStepEnd, Step: ps.Name, Type: ps.Def.Name, Fingerprint: fp, Status: cache.StatusCached, Index: i + 1})
+			}
 			ex.doneWith(ps)
 			continue
 		}

@@ -13,7 +13,10 @@ package engine
 import (
 	"fmt"
 	"reflect"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/formed-dev/formed/engine/args"
 	"github.com/formed-dev/formed/engine/config"
@@ -68,9 +71,15 @@ func Load(path string, opts config.Options, reg *registry.Registry) (*Workflow, 
 func New(cfg *config.Config, reg *registry.Registry) (*Workflow, error) {
 	w := &Workflow{Config: cfg, Registry: reg, Graph: &graph.Graph{}, byName: make(map[string]*Step, len(cfg.Steps))}
 	binder := &args.Binder{Registry: reg, Pos: func(p []string) config.Pos { return cfg.Pos(p...) }}
+	bound := bindAll(cfg, reg, binder)
 	var errs config.Errors
 	var typeNames []string
-	for _, spec := range cfg.Steps {
+	type formatOf struct {
+		f   formats.Format
+		err error
+	}
+	formatsOf := map[*registry.Step]formatOf{}
+	for i, spec := range cfg.Steps {
 		w.Graph.Add(spec.Name)
 		def, ok := reg.Step(spec.Type)
 		if !ok {
@@ -87,15 +96,18 @@ func New(cfg *config.Config, reg *registry.Registry) (*Workflow, error) {
 				Msg: fmt.Sprintf("unknown step type %q", spec.Type), Hint: hint})
 			continue
 		}
-		bound, berrs := binder.Bind(def.Args, spec.Args, []string{"steps", spec.Name})
-		errs = append(errs, berrs...)
-		f, err := formats.For(def.Format, def.Result)
-		if err != nil {
-			errs = append(errs, &config.Error{Path: "steps." + spec.Name, Pos: spec.Pos, Msg: err.Error(),
+		errs = append(errs, bound[i].errs...)
+		fo, ok := formatsOf[def]
+		if !ok {
+			fo.f, fo.err = formats.For(def.Format, def.Result)
+			formatsOf[def] = fo
+		}
+		if fo.err != nil {
+			errs = append(errs, &config.Error{Path: "steps." + spec.Name, Pos: spec.Pos, Msg: fo.err.Error(),
 				Hint: fmt.Sprintf("step type %s is registered at %s", def.Name, def.Site)})
 		}
-		version, source := codeVersion(def, bound.Impls)
-		s := &Step{Name: spec.Name, Spec: spec, Def: def, Args: bound, Format: f, CodeVersion: version, CodeSource: source}
+		version, source := codeVersion(def, bound[i].args.Impls)
+		s := &Step{Name: spec.Name, Spec: spec, Def: def, Args: bound[i].args, Format: fo.f, CodeVersion: version, CodeSource: source}
 		w.Steps = append(w.Steps, s)
 		w.byName[s.Name] = s
 	}
@@ -147,6 +159,59 @@ func New(cfg *config.Config, reg *registry.Registry) (*Workflow, error) {
 		return nil, errs
 	}
 	return w, nil
+}
+
+type bindResult struct {
+	args *args.Bound
+	errs config.Errors
+}
+
+// bindAll binds the arguments of every step of a registered type, in
+// parallel for large configs: binding is most of New's time, and steps
+// bind independently.
+func bindAll(cfg *config.Config, reg *registry.Registry, binder *args.Binder) []bindResult {
+	out := make([]bindResult, len(cfg.Steps))
+	parallel(len(out), func() func(int) {
+		return func(i int) {
+			spec := cfg.Steps[i]
+			if def, ok := reg.Step(spec.Type); ok {
+				out[i].args, out[i].errs = binder.Bind(def.Args, spec.Args, []string{"steps", spec.Name})
+			}
+		}
+	})
+	return out
+}
+
+// parallel calls a worker's function for each of 0..n-1, in chunks, with
+// one worker per processor; newWorker makes each worker's function (and
+// its scratch space). Small n runs on the calling goroutine.
+func parallel(n int, newWorker func() func(int)) {
+	const chunk = 256
+	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
+	if workers <= 1 {
+		fn := newWorker()
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			fn := newWorker()
+			for {
+				start := int(next.Add(chunk)) - chunk
+				if start >= n {
+					return
+				}
+				for i := start; i < min(start+chunk, n); i++ {
+					fn(i)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // ResultType returns the Go type of step name's result.

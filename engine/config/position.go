@@ -2,6 +2,7 @@ package config
 
 import (
 	"strconv"
+	"sync"
 
 	jsonnet "github.com/google/go-jsonnet"
 	"github.com/google/go-jsonnet/ast"
@@ -12,8 +13,10 @@ import (
 // composition (a + b). Computed fields are not followed; the caller gets
 // the deepest position that was found.
 type resolver struct {
-	vm    *jsonnet.VM
-	root  ast.Node
+	vm   *jsonnet.VM
+	root ast.Node
+	// mu guards cache and vm: the engine binds steps in parallel.
+	mu    sync.Mutex
 	cache map[ast.Node]map[string]field
 }
 
@@ -23,6 +26,8 @@ type field struct {
 }
 
 func (r *resolver) pos(path []string) Pos {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	node := r.root
 	best := posOf(*r.root.Loc())
 	for _, seg := range path {
