@@ -118,8 +118,11 @@ func (bd *binding) bindRef(t reflect.Type, m map[string]any, path []string) any 
 			bd.errorf(child(path, k), "a ref has only type and ref; select a field with ref: 'step.field'", "unknown field in ref")
 		}
 	}
-	parts := strings.Split(s, ".")
-	r := &Ref{Step: parts[0], Path: parts[1:], At: strings.Join(path, "."), Want: t}
+	r := &Ref{Step: s, At: strings.Join(path, "."), Want: t}
+	if strings.Contains(s, ".") {
+		parts := strings.Split(s, ".")
+		r.Step, r.Path = parts[0], parts[1:]
+	}
 	bd.refs = append(bd.refs, r)
 	return r
 }
@@ -438,9 +441,7 @@ func (bd *binding) bindImpl(t reflect.Type, v any, path []string) (any, any) {
 func (bd *binding) bindStruct(t reflect.Type, m map[string]any, path []string, im *registry.Impl) (map[string]any, map[string]any) {
 	fs := cachedFields(t)
 	full, canon := make(map[string]any, len(m)), make(map[string]any, len(fs))
-	known := make(map[string]bool, len(fs))
 	for _, f := range fs {
-		known[f.name] = true
 		p := child(path, f.name)
 		v, present := m[f.name]
 		var fv, cv any
@@ -465,13 +466,13 @@ func (bd *binding) bindStruct(t reflect.Type, m map[string]any, path []string, i
 			canon[f.name] = cv
 		}
 	}
-	if len(m) > len(known) || !allKnown(m, known) {
+	if !allKnown(m, fs) {
 		names := make([]string, 0, len(fs))
 		for _, f := range fs {
 			names = append(names, f.name)
 		}
 		for _, k := range sortedKeys(m) {
-			if !known[k] {
+			if !isField(k, fs) {
 				hint := suggest.Hint(k, names)
 				if hint == "" {
 					hint = "arguments: " + strings.Join(names, ", ")
@@ -483,13 +484,27 @@ func (bd *binding) bindStruct(t reflect.Type, m map[string]any, path []string, i
 	return full, canon
 }
 
-func allKnown(m map[string]any, known map[string]bool) bool {
+// allKnown reports whether every key of m names one of fs. Structs have a
+// handful of fields: a scan beats building a set for every step.
+func allKnown(m map[string]any, fs []fieldInfo) bool {
+	if len(m) > len(fs) {
+		return false
+	}
 	for k := range m {
-		if !known[k] {
+		if !isField(k, fs) {
 			return false
 		}
 	}
 	return true
+}
+
+func isField(name string, fs []fieldInfo) bool {
+	for i := range fs {
+		if fs[i].name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func sortedKeys(m map[string]any) []string {

@@ -247,38 +247,42 @@ func stepCmp(a, b *Step) int {
 			return c
 		}
 	}
-	return naturalCmp(a.Name, b.Name)
+	// Names equal but for leading zeros (s7, s007) still order, the same
+	// way every time.
+	return cmp.Or(naturalCmp(a.Name, b.Name), strings.Compare(a.Name, b.Name))
 }
 
 func naturalCmp(a, b string) int {
-	for a != "" && b != "" {
-		da, db := digits(a), digits(b)
-		if da > 0 && db > 0 {
-			na, nb := trimZeros(a[:da]), trimZeros(b[:db])
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		ca, cb := a[i], b[j]
+		if isDigit(ca) && isDigit(cb) {
+			si, sj := i, j
+			for i < len(a) && isDigit(a[i]) {
+				i++
+			}
+			for j < len(b) && isDigit(b[j]) {
+				j++
+			}
+			na, nb := trimZeros(a[si:i]), trimZeros(b[sj:j])
 			if len(na) != len(nb) {
 				return cmp.Compare(len(na), len(nb))
 			}
-			if na != nb {
-				return strings.Compare(na, nb)
+			if c := strings.Compare(na, nb); c != 0 {
+				return c
 			}
-			a, b = a[da:], b[db:]
 			continue
 		}
-		if a[0] != b[0] {
-			return cmp.Compare(a[0], b[0])
+		if ca != cb {
+			return cmp.Compare(ca, cb)
 		}
-		a, b = a[1:], b[1:]
+		i++
+		j++
 	}
-	return cmp.Compare(len(a), len(b))
+	return cmp.Compare(len(a)-i, len(b)-j)
 }
 
-func digits(s string) int {
-	i := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	return i
-}
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 func trimZeros(s string) string {
 	for len(s) > 1 && s[0] == '0' {
