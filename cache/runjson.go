@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -48,15 +50,47 @@ func (r *Run) AppendJSON(b []byte) ([]byte, error) {
 		b = append(b, "null"...)
 	} else {
 		b = append(b, '[')
-		for i := range r.Steps {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = r.Steps[i].appendJSON(b)
-		}
+		b = appendSteps(b, r.Steps)
 		b = append(b, ']')
 	}
 	return append(b, '}'), nil
+}
+
+// appendSteps appends the records of steps, comma-separated. A large run's
+// records are encoded in parallel, a part per processor, and joined: the
+// record is written at the end of every run, after everything else.
+func appendSteps(b []byte, steps []StepRecord) []byte {
+	const minPart = 1024
+	parts := min(runtime.GOMAXPROCS(0), len(steps)/minPart)
+	if parts <= 1 {
+		for i := range steps {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = steps[i].appendJSON(b)
+		}
+		return b
+	}
+	bufs := make([][]byte, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*len(steps)/parts, (p+1)*len(steps)/parts
+		wg.Go(func() {
+			pb := make([]byte, 0, 300*(hi-lo))
+			for i := lo; i < hi; i++ {
+				if i > 0 {
+					pb = append(pb, ',')
+				}
+				pb = steps[i].appendJSON(pb)
+			}
+			bufs[p] = pb
+		})
+	}
+	wg.Wait()
+	for _, pb := range bufs {
+		b = append(b, pb...)
+	}
+	return b
 }
 
 func (s *StepRecord) appendJSON(b []byte) []byte {

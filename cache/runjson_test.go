@@ -3,7 +3,9 @@ package cache
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -48,6 +50,19 @@ func TestRunAppendJSON(t *testing.T) {
 	for name, r := range cases {
 		t.Run(name, func(t *testing.T) { sameAsMarshal(t, r) })
 	}
+}
+
+// A large run's records are encoded in parts, in parallel, and joined.
+func TestRunAppendJSONLarge(t *testing.T) {
+	r := &Run{ID: "big", Steps: make([]StepRecord, 5001)}
+	for i := range r.Steps {
+		r.Steps[i] = StepRecord{Name: fmt.Sprint("step_", i), Key: Key{byte(i), byte(i >> 8)}, Status: StatusCached, DurationS: float64(i) / 7}
+		if i > 0 {
+			r.Steps[i].Deps = map[string]Key{fmt.Sprint("step_", i-1): {byte(i)}}
+		}
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	sameAsMarshal(t, r)
 }
 
 func TestAppendFloatNonFinite(t *testing.T) {

@@ -117,7 +117,7 @@ func Execute(ctx context.Context, plan *Plan, opts Options) (*Result, error) {
 	ex.record = &cache.Run{ID: plan.RunID, Config: abs, Status: cache.StatusRunning, Started: now(), Spec: plan.Workflow.Config.JSON,
 		Steps: make([]cache.StepRecord, len(plan.Steps))}
 	for i, ps := range plan.Steps {
-		ex.state[ps.Name] = &stepState{index: i, users: len(plan.Workflow.Graph.Users(ps.Name))}
+		ex.state[ps.Name] = &stepState{index: i, users: plan.Workflow.Graph.NumUsers(ps.Name)}
 		ex.record.Steps[i] = cache.StepRecord{Name: ps.Name, Type: ps.Def.Name, Key: ps.Key, CodeVersion: ps.CodeVersion,
 			ArgsDigest: ps.ArgsDigest, Deps: ps.DepKeys, Reason: ps.Reason, Status: cache.StatusSkipped}
 	}

@@ -62,6 +62,9 @@ func (g *Graph) Deps(name string) []string { return g.namesOf(g.deps[g.index[nam
 // Users returns the direct consumers of name, in insertion order.
 func (g *Graph) Users(name string) []string { return g.namesOf(g.users[g.index[name]]) }
 
+// NumUsers returns the number of steps that use name's result.
+func (g *Graph) NumUsers(name string) int { return len(g.users[g.index[name]]) }
+
 func (g *Graph) namesOf(ids []int) []string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
