@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -121,21 +120,8 @@ func (s *StepRecord) appendJSON(b []byte) []byte {
 		b = appendString(b, s.ArgsDigest)
 	}
 	if len(s.Deps) > 0 {
-		b = append(b, `,"deps":{`...)
-		names := make([]string, 0, len(s.Deps))
-		for n := range s.Deps {
-			names = append(names, n)
-		}
-		slices.Sort(names)
-		for i, n := range names {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, n)
-			b = append(b, ':')
-			b = appendKey(b, s.Deps[n])
-		}
-		b = append(b, '}')
+		b = append(b, `,"deps":`...)
+		b = s.Deps.appendJSON(b)
 	}
 	if s.Stored {
 		b = append(b, `,"stored":true`...)
@@ -149,6 +135,19 @@ func (s *StepRecord) appendJSON(b []byte) []byte {
 			b = appendString(b, l)
 		}
 		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+func (d Deps) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i, dep := range d {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, dep.Name)
+		b = append(b, ':')
+		b = appendKey(b, dep.Key)
 	}
 	return append(b, '}')
 }

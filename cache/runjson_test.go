@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 )
@@ -36,11 +37,11 @@ func TestRunAppendJSON(t *testing.T) {
 			Spec: json.RawMessage("{\n   \"steps\": {\n      \"a\": { \"type\": \"add\" }\n   }\n}\n"),
 			Steps: []StepRecord{
 				{Name: "a", Type: "add", Key: k1, Status: StatusFailed, Reason: "new", Error: "bad\tthing", DurationS: 0.000000123,
-					CodeVersion: "src:1", ArgsDigest: "0011", Deps: map[string]Key{"z": k2, "b": k1, "é": k2}, Stored: true, Log: []string{"line 1", "ctl \x01 \x7f", "bad utf8 \xff\xfe", "sep \u2028\u2029"}},
+					CodeVersion: "src:1", ArgsDigest: "0011", Deps: DepsOf(map[string]Key{"z": k2, "b": k1, "é": k2}), Stored: true, Log: []string{"line 1", "ctl \x01 \x7f", "bad utf8 \xff\xfe", "sep \u2028\u2029"}},
 				{Name: "b", Type: "sum", Key: k2, Status: StatusCached, DurationS: 1e21},
 				{Name: "c", DurationS: 12.5},
 				{Name: "d", DurationS: -3e-9},
-				{Name: "e", Deps: map[string]Key{}, Log: []string{}},
+				{Name: "e", Deps: DepsOf(map[string]Key{}), Log: []string{}},
 			},
 		},
 		"no steps":  {ID: "a", Steps: []StepRecord{}},
@@ -58,7 +59,7 @@ func TestRunAppendJSONLarge(t *testing.T) {
 	for i := range r.Steps {
 		r.Steps[i] = StepRecord{Name: fmt.Sprint("step_", i), Key: Key{byte(i), byte(i >> 8)}, Status: StatusCached, DurationS: float64(i) / 7}
 		if i > 0 {
-			r.Steps[i].Deps = map[string]Key{fmt.Sprint("step_", i-1): {byte(i)}}
+			r.Steps[i].Deps = Deps{{fmt.Sprint("step_", i-1), Key{byte(i)}}}
 		}
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
@@ -85,7 +86,38 @@ func FuzzRunAppendJSON(f *testing.F) {
 			return
 		}
 		r := &Run{ID: s1, Config: s2, Status: s3, Started: ts, Error: s3,
-			Steps: []StepRecord{{Name: s1, Type: s2, Reason: s3, DurationS: d, Deps: map[string]Key{s1: {}, s2: {1}}, Log: []string{s1, s2, s3}}}}
+			Steps: []StepRecord{{Name: s1, Type: s2, Reason: s3, DurationS: d, Deps: DepsOf(map[string]Key{s1: {}, s2: {1}}), Log: []string{s1, s2, s3}}}}
 		sameAsMarshal(t, r)
 	})
+}
+
+// Deps reads and writes as the object {name: key} that run records have
+// always held, and finds a producer by name.
+func TestDeps(t *testing.T) {
+	k1, k2 := Key{1}, Key{2}
+	d := DepsOf(map[string]Key{"b": k2, "a": k1})
+	if len(d) != 2 || d[0].Name != "a" || d[1].Name != "b" {
+		t.Fatalf("DepsOf = %v, want sorted by name", d)
+	}
+	if k, ok := d.Key("b"); !ok || k != k2 {
+		t.Errorf("Key(b) = %v, %v", k, ok)
+	}
+	if _, ok := d.Key("c"); ok {
+		t.Error("Key(c) found a producer that is not there")
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]Key
+	if err := json.Unmarshal(b, &m); err != nil || len(m) != 2 || m["a"] != k1 {
+		t.Errorf("Deps as JSON = %s (%v), want an object from name to key", b, err)
+	}
+	var back Deps
+	if err := json.Unmarshal(b, &back); err != nil || !slices.Equal(back, d) {
+		t.Errorf("Deps round trip = %v, %v; want %v", back, err, d)
+	}
+	if b, _ := json.Marshal(Deps(nil)); string(b) != "null" {
+		t.Errorf("nil Deps = %s, want null", b)
+	}
 }

@@ -19,10 +19,13 @@ type stepEncoding struct {
 	digest string
 }
 
-// hole is where a ref's producer key goes in a step's encoding.
+// hole is where a ref's producer key goes in a step's encoding: the
+// producer's name, and its index in the plan's order (-1 if it is not in
+// the plan, which a bound workflow rules out).
 type hole struct {
 	at   int
 	step string
+	dep  int
 }
 
 // encodeStep encodes what goes into s's key: its type, code version,
@@ -39,7 +42,8 @@ type hole struct {
 // producer keys) followed by the producers' names in order.
 //
 // e is scratch space, reused from step to step.
-func encodeStep(e *cache.Encoder, s *Step, nonce, stamp string) (stepEncoding, error) {
+// at gives each step's index in the plan's order.
+func encodeStep(e *cache.Encoder, s *Step, nonce, stamp string, at map[string]int) (stepEncoding, error) {
 	e.Reset()
 	e.String(s.Def.Name)
 	e.String(s.CodeVersion)
@@ -53,7 +57,11 @@ func encodeStep(e *cache.Encoder, s *Step, nonce, stamp string) (stepEncoding, e
 			return nil, false
 		}
 		// The ref is written as its tag, then the producer key.
-		holes = append(holes, hole{at: len(e.Bytes()) + 1, step: r.Step})
+		dep, ok := at[r.Step]
+		if !ok {
+			dep = -1
+		}
+		holes = append(holes, hole{at: len(e.Bytes()) + 1, step: r.Step, dep: dep})
 		return cache.Ref{Path: r.Path}, true
 	})
 	if err != nil {
@@ -79,10 +87,14 @@ func encodeStep(e *cache.Encoder, s *Step, nonce, stamp string) (stepEncoding, e
 	}, nil
 }
 
-// key writes the producers' keys into se and returns the step's key.
-func (se *stepEncoding) key(keys map[string]cache.Key) cache.Key {
+// key writes the producers' keys, by their index in the plan's order, into
+// se and returns the step's key.
+func (se *stepEncoding) key(keys []cache.Key) cache.Key {
 	for _, h := range se.holes {
-		p := keys[h.step]
+		var p cache.Key
+		if h.dep >= 0 {
+			p = keys[h.dep]
+		}
 		copy(se.buf[h.at:h.at+len(p)], p[:])
 	}
 	return cache.KeyOf(se.buf)

@@ -2,7 +2,6 @@ package memory
 
 import (
 	"encoding/json"
-	"maps"
 	"slices"
 
 	"github.com/formed-dev/formed/cache"
@@ -20,7 +19,7 @@ func copyRun(r *cache.Run) *cache.Run {
 	c.Steps = slices.Clone(r.Steps)
 	for i := range c.Steps {
 		s := &c.Steps[i]
-		s.Deps = maps.Clone(s.Deps)
+		s.Deps = slices.Clone(s.Deps)
 		s.Log = slices.Clone(s.Log)
 	}
 	return &c
