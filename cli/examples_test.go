@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -108,6 +109,26 @@ func TestQuickstartEndToEnd(t *testing.T) {
 	r := run(t, registry.Default, "workflow", "run", cfg)
 	if r.code != 0 || !strings.Contains(r.stdout, "completed: 4 ran, 0 cached") {
 		t.Fatalf("first run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// The README shows this run; its fingerprints must be the ones a
+	// newcomer sees.
+	readme, err := os.ReadFile(filepath.Join(repoRoot(t), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stepLine := regexp.MustCompile(`(?m)^  (\w+)\s+ran\s+\S+\s+([0-9a-f]{12})$`)
+	got := map[string]string{}
+	for _, m := range stepLine.FindAllStringSubmatch(r.stdout, -1) {
+		got[m[1]] = m[2]
+	}
+	shown := stepLine.FindAllStringSubmatch(string(readme), -1)
+	if len(shown) != 4 {
+		t.Errorf("README shows %d steps of the quickstart run, want 4", len(shown))
+	}
+	for _, m := range shown {
+		if got[m[1]] != m[2] {
+			t.Errorf("README shows step %s with fingerprint %s; the run prints %s: copy the run's output into README.md", m[1], m[2], got[m[1]])
+		}
 	}
 	r = run(t, registry.Default, "workflow", "run", cfg)
 	if r.code != 0 || !strings.Contains(r.stdout, "nothing to do, all 4 steps cached") {
