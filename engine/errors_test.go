@@ -87,6 +87,7 @@ func TestConfigErrors(t *testing.T) {
 			`5:23: steps.c.x: ref to unknown step "zz"`,
 		}},
 		{"jsonnet syntax", "{ steps: { a: { type: 'add', a: 1,, } } }", []string{`1:35: jsonnet: Unexpected: "," while parsing field definition`}},
+		{"unclosed object", "{ steps: { a: { type: 'add', a: 1, b: 2 } }\n\n", []string{`3:1: jsonnet: Expected a comma before next field (the file ends here, inside an object or array: a closing } or ] may be missing)`}},
 		{"jsonnet runtime", "{ steps: { a: { type: 'add', a: std.extVar('x'), b: 1 } } }", []string{
 			`1:33: jsonnet: Undefined external variable: x (pass --ext-str x=VALUE, or set it under ext_str in formed.yml)`}},
 		{"no steps", "{ stpes: {} }", []string{`1:3: stpes: unknown top-level field (a config has only steps and $schema; hide helpers with '::')`, `1:1: config has no steps field`}},

@@ -164,9 +164,25 @@ func jsonnetError(err error, path string) *Error {
 		Error() string
 	}
 	if errors.As(err, &st) {
-		return &Error{Pos: posOf(st.Loc()), Msg: "jsonnet: " + staticMessage(st.Error(), st.Loc()), Err: err}
+		e := &Error{Pos: posOf(st.Loc()), Msg: "jsonnet: " + staticMessage(st.Error(), st.Loc()), Err: err}
+		if atEnd(st.Loc()) {
+			e.Hint = "the file ends here, inside an object or array: a closing } or ] may be missing"
+		}
+		return e
 	}
 	return &Error{Msg: fmt.Sprintf("jsonnet: %v", err), Hint: "while evaluating " + path, Err: err}
+}
+
+// atEnd reports whether l starts past the last non-blank character of its
+// file: where go-jsonnet reports a config left open.
+func atEnd(l ast.LocationRange) bool {
+	b, err := os.ReadFile(l.FileName)
+	if err != nil || l.Begin.Line == 0 {
+		return false
+	}
+	lines := strings.Split(strings.TrimRight(string(b), " \t\r\n"), "\n")
+	last := len(lines)
+	return l.Begin.Line > last || l.Begin.Line == last && l.Begin.Column > len(lines[last-1])
 }
 
 // staticMessage drops the "file:line:col " prefix go-jsonnet puts on static
