@@ -56,6 +56,23 @@ func (p *parser) errorf(format string, args ...any) error {
 	return &syntaxError{msg: fmt.Sprintf(format, args...), offset: p.i}
 }
 
+// unexpected is the error for what stands at p.i, found where the grammar
+// wants something else: the end of the input, or an invalid character.
+func (p *parser) unexpected(where string) error {
+	if p.i >= len(p.s) {
+		return p.errorf("unexpected end of JSON input")
+	}
+	return p.errorf("invalid character %s %s", p.char(), where)
+}
+
+// peek returns the byte at p.i, or 0 at the end of the input.
+func (p *parser) peek() byte {
+	if p.i >= len(p.s) {
+		return 0
+	}
+	return p.s[p.i]
+}
+
 func (p *parser) char() string {
 	if p.i >= len(p.s) {
 		return "end of input"
@@ -130,10 +147,7 @@ func (p *parser) object(depth int) (any, error) {
 	for {
 		p.space()
 		if p.i >= len(p.s) || p.s[p.i] != '"' {
-			if p.i >= len(p.s) {
-				return nil, p.errorf("unexpected end of JSON input")
-			}
-			return nil, p.errorf("invalid character %s looking for beginning of object key string", p.char())
+			return nil, p.unexpected("looking for beginning of object key string")
 		}
 		k, err := p.str()
 		if err != nil {
@@ -146,10 +160,7 @@ func (p *parser) object(depth int) (any, error) {
 		}
 		p.space()
 		if p.i >= len(p.s) || p.s[p.i] != ':' {
-			if p.i >= len(p.s) {
-				return nil, p.errorf("unexpected end of JSON input")
-			}
-			return nil, p.errorf("invalid character %s after object key", p.char())
+			return nil, p.unexpected("after object key")
 		}
 		p.i++
 		p.space()
@@ -160,10 +171,7 @@ func (p *parser) object(depth int) (any, error) {
 		p.strs = append(p.strs, k)
 		p.vals = append(p.vals, v)
 		p.space()
-		if p.i >= len(p.s) {
-			return nil, p.errorf("unexpected end of JSON input")
-		}
-		switch p.s[p.i] {
+		switch p.peek() {
 		case ',':
 			p.i++
 			continue
@@ -175,7 +183,7 @@ func (p *parser) object(depth int) (any, error) {
 			}
 			return m, nil
 		default:
-			return nil, p.errorf("invalid character %s after object key:value pair", p.char())
+			return nil, p.unexpected("after object key:value pair")
 		}
 	}
 }
@@ -206,10 +214,7 @@ func (p *parser) array(depth int) (any, error) {
 		p.strs = append(p.strs, "")
 		p.vals = append(p.vals, v)
 		p.space()
-		if p.i >= len(p.s) {
-			return nil, p.errorf("unexpected end of JSON input")
-		}
-		switch p.s[p.i] {
+		switch p.peek() {
 		case ',':
 			p.i++
 			continue
@@ -217,7 +222,7 @@ func (p *parser) array(depth int) (any, error) {
 			p.i++
 			return append([]any(nil), p.vals[base:]...), nil
 		default:
-			return nil, p.errorf("invalid character %s after array element", p.char())
+			return nil, p.unexpected("after array element")
 		}
 	}
 }
@@ -234,18 +239,12 @@ func (p *parser) number() (any, error) {
 	case p.i < len(p.s) && p.s[p.i] >= '1' && p.s[p.i] <= '9':
 		p.digits()
 	default:
-		if p.i >= len(p.s) {
-			return nil, p.errorf("unexpected end of JSON input")
-		}
-		return nil, p.errorf("invalid character %s in numeric literal", p.char())
+		return nil, p.unexpected("in numeric literal")
 	}
 	if p.i < len(p.s) && p.s[p.i] == '.' {
 		p.i++
 		if p.i >= len(p.s) || p.s[p.i] < '0' || p.s[p.i] > '9' {
-			if p.i >= len(p.s) {
-				return nil, p.errorf("unexpected end of JSON input")
-			}
-			return nil, p.errorf("invalid character %s after decimal point in numeric literal", p.char())
+			return nil, p.unexpected("after decimal point in numeric literal")
 		}
 		p.digits()
 	}
@@ -255,10 +254,7 @@ func (p *parser) number() (any, error) {
 			p.i++
 		}
 		if p.i >= len(p.s) || p.s[p.i] < '0' || p.s[p.i] > '9' {
-			if p.i >= len(p.s) {
-				return nil, p.errorf("unexpected end of JSON input")
-			}
-			return nil, p.errorf("invalid character %s in exponent of numeric literal", p.char())
+			return nil, p.unexpected("in exponent of numeric literal")
 		}
 		p.digits()
 	}
